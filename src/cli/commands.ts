@@ -1,0 +1,147 @@
+/** The command table: names, Alembic aliases, help texts and the flags each command takes. */
+
+export interface CommandSpec {
+  name: string
+  usage: string
+  summary: string
+  options: string[]
+  example: string
+  /** Flags this command accepts besides the global ones. */
+  flags: string[]
+}
+
+const CONNECTION = [
+  '--url <url>            database URL (else DATABASE_URL, else DATABASE_URL in ./.env)',
+  '--dir <path>           migrations directory (default: migrations)',
+  '--table <name>         history table, name or schema.name (default: tinymigrate_history)',
+  '--wait <seconds>       retry the first connection while the server starts (default: 0)',
+  '--json                 print one JSON document on stdout',
+  '--quiet                print only errors',
+]
+const LOCKING = ['--lock-timeout <seconds>  wait this long for another runner (default: 300)']
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'up',
+    usage: 'tinymigrate up [N] [--to VERSION]',
+    summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
+    options: ['--to <version>         apply up to and including this version', '--dry-run              print every statement that would run; change nothing', '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...CONNECTION],
+    example: 'tinymigrate up --wait 30',
+    flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout'],
+  },
+  {
+    name: 'down',
+    usage: 'tinymigrate down [N] [--to VERSION] [--all]',
+    summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
+    options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', '--dry-run              print every statement that would run; change nothing', ...LOCKING, ...CONNECTION],
+    example: 'tinymigrate down 1',
+    flags: ['to', 'all', 'dry-run', 'lock-timeout'],
+  },
+  {
+    name: 'redo',
+    usage: 'tinymigrate redo',
+    summary: 'Roll back the newest migration and apply it again.',
+    options: ['--dry-run              print every statement that would run; change nothing', ...LOCKING, ...CONNECTION],
+    example: 'tinymigrate redo',
+    flags: ['dry-run', 'lock-timeout'],
+  },
+  {
+    name: 'status',
+    usage: 'tinymigrate status',
+    summary: 'List every migration: applied, pending, changed, missing, out-of-order or failed.',
+    options: CONNECTION,
+    example: 'tinymigrate status --json',
+    flags: [],
+  },
+  {
+    name: 'current',
+    usage: 'tinymigrate current',
+    summary: 'Print the newest applied version.',
+    options: CONNECTION,
+    example: 'tinymigrate current',
+    flags: [],
+  },
+  {
+    name: 'history',
+    usage: 'tinymigrate history',
+    summary: 'List applied migrations with when, how long and by whom.',
+    options: CONNECTION,
+    example: 'tinymigrate history',
+    flags: [],
+  },
+  {
+    name: 'new',
+    usage: 'tinymigrate new <name>',
+    summary: 'Create an empty up/down pair with the next version.',
+    options: ['--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
+    example: 'tinymigrate new add_orders',
+    flags: [],
+  },
+  {
+    name: 'stamp',
+    usage: 'tinymigrate stamp <VERSION | head | base>',
+    summary: 'Record migrations as applied up to VERSION (and later ones as not applied) without running them.',
+    options: ['--dry-run              print the history writes; change nothing', ...LOCKING, ...CONNECTION],
+    example: 'tinymigrate stamp head',
+    flags: ['dry-run', 'lock-timeout'],
+  },
+  {
+    name: 'verify',
+    usage: 'tinymigrate verify',
+    summary: 'Check files and checksums against the history and change nothing; exit 3 on any problem.',
+    options: CONNECTION,
+    example: 'tinymigrate verify --json',
+    flags: [],
+  },
+  {
+    name: 'repair',
+    usage: 'tinymigrate repair <VERSION> --applied | --rolled-back\n       tinymigrate repair --checksums',
+    summary: 'Settle a migration that stopped part-way outside a transaction, or accept edits to applied files.',
+    options: ['--applied              it was finished by hand: record it as applied', '--rolled-back          its changes were undone: forget it, so up runs it again', '--checksums            store the checksums of edited applied files', ...LOCKING, ...CONNECTION],
+    example: 'tinymigrate repair 004 --rolled-back',
+    flags: ['applied', 'rolled-back', 'checksums', 'lock-timeout'],
+  },
+]
+
+/** Alembic's spellings, for people who have them in their fingers. */
+export const ALIASES: Record<string, string> = {
+  upgrade: 'up',
+  downgrade: 'down',
+  revision: 'new',
+  migrate: 'up',
+  rollback: 'down',
+}
+
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'to', 'message']
+export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version']
+export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
+export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === (ALIASES[name] ?? name))
+}
+
+export function commandHelp(c: CommandSpec): string {
+  return `Usage: ${c.usage}\n\n${c.summary}\n\nOptions:\n${c.options.map((o) => '  ' + o).join('\n')}\n\nExample:\n  ${c.example}\n`
+}
+
+export function mainHelp(): string {
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.summary}`)
+  return `Usage: tinymigrate <command> [options]
+
+Plain SQL migrations for PostgreSQL: migrations/<version>_<name>.up.sql, with an optional .down.sql.
+
+Commands:
+${rows.join('\n')}
+
+Alembic names work too: upgrade head, upgrade +1, downgrade -1, downgrade base, revision -m <name>.
+
+Options for every command:
+${CONNECTION.map((o) => '  ' + o).join('\n')}
+  --help                 help for a command
+  --version              print the version
+
+Example:
+  DATABASE_URL=postgres://app@localhost/app tinymigrate up
+`
+}

@@ -1,0 +1,330 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { parseEnv } from 'node:util'
+import mri from 'mri'
+import { TinymigrateError, type ErrorCode } from '../errors.js'
+import type { Event } from '../events.js'
+import * as lib from '../index.js'
+import { label } from '../files.js'
+import {
+  BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS, commandHelp, findCommand, mainHelp, type CommandSpec,
+} from './commands.js'
+import { createOutput, migrationRows, ms, renderEvent, table, type Output } from './output.js'
+
+/** The one place that decides exit codes. Documented in the README; never change a number. */
+export const EXIT_CODES: Record<ErrorCode, number> = {
+  SQL_FAILED: 1, CONNECTION_LOST: 1,
+  USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
+  ORPHAN_DOWN: 2, BAD_ENCODING: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2,
+  CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3,
+  LOCK_TIMEOUT: 4, LOCK_LOST: 4,
+  CONNECT_FAILED: 5,
+  INTERRUPTED: 130,
+}
+/** A bug in tinymigrate, not a user error: the only case that prints a stack trace. */
+const INTERNAL_ERROR = 70
+
+interface Env { [key: string]: string | undefined }
+
+export interface MainOptions {
+  env?: Env
+  cwd?: string
+  stdout?: (text: string) => void
+  stderr?: (text: string) => void
+  colour?: boolean
+  signal?: AbortSignal
+}
+
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const env = options.env ?? process.env
+  const stdout = options.stdout ?? ((t: string) => { process.stdout.write(t) })
+  const stderr = options.stderr ?? ((t: string) => { process.stderr.write(t) })
+  const colour = options.colour ?? (!!process.stderr.isTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb')
+  let out = createOutput({ stdout, stderr, colour }, argv.includes('--json'), false)
+  const controller = new AbortController()
+  const detach = options.signal ? forward(options.signal, controller) : onSignals(controller, stderr)
+  try {
+    const parsed = parse(argv)
+    out = createOutput({ stdout, stderr, colour }, parsed.flags.json === true, parsed.flags.quiet === true)
+    if (parsed.flags.version) {
+      stdout(version() + '\n')
+      return 0
+    }
+    if (!parsed.command) {
+      if (parsed.flags.help) { stdout(mainHelp()); return 0 }
+      throw usage('No command given.', 'Run tinymigrate --help for the list of commands.')
+    }
+    if (parsed.flags.help) { stdout(commandHelp(parsed.command)); return 0 }
+    return (await run(parsed, out, env, options.cwd ?? process.cwd(), controller.signal)) ?? 0
+  } catch (error) {
+    if (error instanceof TinymigrateError) {
+      if (out.json) out.document({ ok: false, error: errorJson(error), applied: error.applied, reverted: error.reverted })
+      else out.error(error)
+      return EXIT_CODES[error.code] ?? 1
+    }
+    stderr(`internal error (please report it): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`)
+    return INTERNAL_ERROR
+  } finally {
+    detach()
+  }
+}
+
+function errorJson(e: TinymigrateError) {
+  return {
+    code: e.code,
+    message: e.message,
+    next: e.next ?? null,
+    location: e.location && e.location.line > 0 ? e.location : null,
+    detail: e.detail ?? null,
+    hint: e.hint ?? null,
+    sqlState: e.sqlState ?? null,
+    files: e.files,
+  }
+}
+
+function onSignals(controller: AbortController, stderr: (t: string) => void): () => void {
+  let count = 0
+  const handler = (signal: NodeJS.Signals) => {
+    count++
+    if (count > 1) process.exit(130)
+    stderr(`\n${signal === 'SIGINT' ? 'interrupted' : signal}: rolling back the current migration and releasing the lock (press Ctrl-C again to quit at once)\n`)
+    controller.abort()
+  }
+  process.on('SIGINT', handler)
+  process.on('SIGTERM', handler)
+  return () => { process.off('SIGINT', handler); process.off('SIGTERM', handler) }
+}
+
+function forward(signal: AbortSignal, controller: AbortController): () => void {
+  const f = () => controller.abort()
+  signal.addEventListener('abort', f)
+  return () => signal.removeEventListener('abort', f)
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+  return pkg.version
+}
+
+interface Parsed {
+  command: CommandSpec | undefined
+  invoked: string
+  positional: string[]
+  flags: Record<string, string | boolean | undefined>
+}
+
+function usage(message: string, next?: string): TinymigrateError {
+  return new TinymigrateError('USAGE', message, { next: next ?? 'Run tinymigrate --help.' })
+}
+
+function parse(argv: string[]): Parsed {
+  // Alembic's `downgrade -1` and `upgrade +2` look like flags to a parser: take them out first.
+  const steps = argv.filter((a) => /^[-+]\d+$/.test(a))
+  let unknown: string | undefined
+  const args = mri(argv.filter((a) => !steps.includes(a)), {
+    string: STRING_FLAGS,
+    boolean: BOOLEAN_FLAGS,
+    alias: aliasTable(),
+    unknown: (flag) => { unknown ??= flag },
+  })
+  if (unknown) throw usage(`Unknown option ${unknown}.`)
+  const [invoked = '', ...rest] = args._.map(String)
+  const command = invoked ? findCommand(invoked) : undefined
+  if (invoked && !command) throw usage(`Unknown command "${invoked}".`, 'Run tinymigrate --help for the list of commands.')
+  const flags: Parsed['flags'] = {}
+  for (const [key, value] of Object.entries(args)) {
+    if (key === '_' || key.length === 1) continue
+    if (value === undefined || value === false) continue
+    if (Array.isArray(value)) throw usage(`--${key} was given more than once.`)
+    if (STRING_FLAGS.includes(key) && (value === '' || value === true)) throw usage(`--${key} needs a value.`)
+    flags[key] = value as string | boolean
+  }
+  if (command) {
+    const allowed = new Set([...GLOBAL_FLAGS, ...command.flags, ...(invoked === 'revision' ? ['message'] : [])])
+    for (const key of Object.keys(flags)) {
+      if (!allowed.has(key)) throw usage(`Option --${key} does not apply to ${command.name}.`, `Run tinymigrate ${command.name} --help.`)
+    }
+  }
+  return { command, invoked, positional: [...rest, ...steps], flags }
+}
+
+/** mri only knows the flags named in `alias` when `unknown` is set: name every flag there. */
+function aliasTable(): Record<string, string[]> {
+  const table: Record<string, string[]> = {}
+  for (const flag of [...STRING_FLAGS, ...BOOLEAN_FLAGS]) table[flag] = []
+  for (const [short, long] of Object.entries(SHORT)) table[long]!.push(short)
+  return table
+}
+
+function seconds(flags: Parsed['flags'], name: string): number | undefined {
+  const v = flags[name]
+  if (v === undefined) return undefined
+  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) throw usage(`--${name} takes a number of seconds, not "${String(v)}".`)
+  return Number(v)
+}
+
+function count(text: string, what: string): number {
+  if (!/^\d+$/.test(text) || BigInt(text) === 0n || BigInt(text) > 1_000_000n) throw usage(`${what} must be a positive whole number, not "${text}".`)
+  return Number(text)
+}
+
+function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string): string {
+  if (typeof flags.url === 'string') return flags.url
+  if (env.DATABASE_URL) return env.DATABASE_URL
+  const file = `${cwd}/.env`
+  if (existsSync(file)) {
+    const vars = parseEnv(readFileSync(file, 'utf8'))
+    if (vars.DATABASE_URL) return vars.DATABASE_URL
+  }
+  throw new TinymigrateError('NO_DATABASE_URL', 'No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL.', {
+    next: 'Pass --url postgres://user:password@host:5432/db, or set DATABASE_URL.',
+  })
+}
+
+function onlyPositional(p: Parsed, max: number): void {
+  if (p.positional.length > max) throw usage(`Too many arguments for ${p.command!.name}: ${p.positional.join(' ')}.`, `Run tinymigrate ${p.command!.name} --help.`)
+}
+
+async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortSignal): Promise<number | void> {
+  const command = p.command!
+  const f = p.flags
+  const dir = typeof f.dir === 'string' ? f.dir : lib.DEFAULT_DIR
+  const onEvent = (e: Event) => {
+    if (e.type === 'apply-done' && !out.json) out.result(`applied  ${e.version}_${e.name}  (${ms(e.durationMs)})`)
+    else if (e.type === 'revert-done' && !out.json) out.result(`reverted ${e.version}_${e.name}  (${ms(e.durationMs)})`)
+    else if (e.type === 'warning') out.warn(e.message)
+    else {
+      const line = renderEvent(e)
+      if (line) out.progress(line)
+    }
+  }
+  if (command.name === 'new') {
+    const name = typeof f.message === 'string' ? f.message : p.positional.join(' ')
+    if (!name) throw usage('new needs a name.', 'Example: tinymigrate new add_orders')
+    const created = lib.create({ dir, name })
+    if (out.json) out.document({ ok: true, ...created })
+    else out.result(`created ${created.up}\ncreated ${created.down}`)
+    return
+  }
+  const base: lib.Options = {
+    url: resolveUrl(f, env, cwd),
+    dir,
+    table: typeof f.table === 'string' ? f.table : undefined,
+    wait: seconds(f, 'wait'),
+    lockTimeout: seconds(f, 'lock-timeout'),
+    onEvent,
+    signal,
+  }
+  const dryRun = f['dry-run'] === true
+  switch (command.name) {
+    case 'up': {
+      const request: lib.MigrateOptions = { ...base, dryRun, allowOutOfOrder: f['allow-out-of-order'] === true }
+      const arg = p.positional
+      onlyPositional(p, 1)
+      if (p.invoked === 'upgrade' && arg[0] !== undefined && arg[0] !== 'head') {
+        if (arg[0].startsWith('+')) request.count = count(arg[0].slice(1), 'The step count')
+        else request.to = arg[0]
+      } else if (arg[0] !== undefined && arg[0] !== 'head') {
+        request.count = count(arg[0], 'N')
+      }
+      if (typeof f.to === 'string') {
+        if (request.count !== undefined || request.to !== undefined) throw usage('Give either N or --to, not both.')
+        request.to = f.to
+      }
+      return report(out, 'up', await lib.migrate(request))
+    }
+    case 'down': {
+      const request: lib.RollbackOptions = { ...base, dryRun }
+      const arg = p.positional
+      onlyPositional(p, 1)
+      const choices = [arg[0] !== undefined, typeof f.to === 'string', f.all === true].filter(Boolean).length
+      if (choices > 1) throw usage('Give one of N, --to or --all.')
+      if (arg[0] !== undefined) {
+        if (p.invoked === 'downgrade') {
+          if (arg[0] === 'base') request.all = true
+          else if (arg[0].startsWith('-')) request.count = count(arg[0].slice(1), 'The step count')
+          else request.to = arg[0]
+        } else {
+          request.count = count(arg[0], 'N')
+        }
+      }
+      if (typeof f.to === 'string') request.to = f.to
+      if (f.all === true) request.all = true
+      return report(out, 'down', await lib.rollback(request))
+    }
+    case 'redo':
+      onlyPositional(p, 0)
+      return report(out, 'redo', await lib.redo({ ...base, dryRun }))
+    case 'status': {
+      onlyPositional(p, 0)
+      const s = await lib.status(base)
+      if (out.json) return out.document({ ok: true, ...s })
+      if (s.migrations.length === 0) return out.result(`No migrations in ${dir}.`)
+      out.result(table(['version', 'name', 'state', 'applied at'], migrationRows(s.migrations, true)))
+      const pending = s.migrations.filter((m) => m.state === 'pending').length
+      out.result(`\ncurrent: ${s.current ?? 'none'}; ${pending} pending (history table ${s.table})`)
+      return
+    }
+    case 'current': {
+      onlyPositional(p, 0)
+      const c = await lib.current(base)
+      if (out.json) return out.document({ ok: true, current: c })
+      return out.result(c ? label(c) : 'none')
+    }
+    case 'history': {
+      onlyPositional(p, 0)
+      const h = await lib.history(base)
+      if (out.json) return out.document({ ok: true, migrations: h })
+      if (h.length === 0) return out.result('No migration has been applied.')
+      return out.result(table(['version', 'name', 'applied at', 'took', 'by'], migrationRows(h, false)))
+    }
+    case 'verify': {
+      onlyPositional(p, 0)
+      const v = await lib.verify(base)
+      if (out.json) out.document({ ok: v.ok, problems: v.problems, migrations: v.migrations })
+      else if (v.ok) out.result(`ok: ${v.migrations.filter((m) => m.state === 'applied').length} applied migrations match their files`)
+      if (!v.ok) {
+        if (!out.json) {
+          for (const problem of v.problems) out.result(`${problem.code}  ${problem.message}`)
+          out.warn('verification failed: see the README troubleshooting table for each code')
+        }
+        return EXIT_CODES.CHECKSUM_MISMATCH
+      }
+      return
+    }
+    case 'stamp': {
+      onlyPositional(p, 1)
+      const target = p.positional[0]
+      if (!target) throw usage('stamp needs a target: a version, head or base.', 'Example: tinymigrate stamp head')
+      const r = await lib.stamp({ ...base, target, dryRun })
+      if (out.json) return out.document({ ok: true, ...r })
+      if (dryRun) return out.result(r.statements.join('\n'))
+      for (const m of r.recorded) out.result(`recorded ${label(m)} as applied (not run)`)
+      for (const m of r.forgotten) out.result(`forgot   ${label(m)} (not reverted)`)
+      return out.result(`current: ${r.current ?? 'none'}`)
+    }
+    case 'repair': {
+      onlyPositional(p, 1)
+      const version = p.positional[0]
+      const as = f.applied === true ? 'applied' : f['rolled-back'] === true ? 'rolled-back' : undefined
+      if (f.applied === true && f['rolled-back'] === true) throw usage('Give either --applied or --rolled-back.')
+      if (version === undefined && f.checksums !== true) throw usage('repair needs a version with --applied or --rolled-back, or --checksums.', 'Run tinymigrate repair --help.')
+      if (version !== undefined && !as) throw usage(`Say how ${version} ended: --applied or --rolled-back.`)
+      if (version === undefined && as) throw usage(`--${as} needs the version of the failed migration.`)
+      const r = await lib.repair({ ...base, version, as, checksums: f.checksums === true })
+      if (out.json) return out.document({ ok: true, ...r })
+      if (r.settled) out.result(r.settled.as === 'applied' ? `recorded ${label(r.settled)} as applied` : `forgot ${label(r.settled)}: up will run it again`)
+      if (f.checksums === true) out.result(r.checksums.length ? r.checksums.map((m) => `accepted the edited file of ${label(m)}`).join('\n') : 'no edited applied files')
+      return
+    }
+  }
+}
+
+function report(out: Output, command: string, r: lib.RunResult): void {
+  if (out.json) return out.document({ ok: true, command, ...r })
+  if (r.dryRun) {
+    out.result(r.statements.length ? r.statements.join('\n') : '-- nothing to do')
+    return
+  }
+  if (r.applied.length === 0 && r.reverted.length === 0) out.result(`nothing to do; current: ${r.current ?? 'none'}`)
+  else out.result(`current: ${r.current ?? 'none'}`)
+}

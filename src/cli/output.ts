@@ -1,0 +1,99 @@
+import pc from 'picocolors'
+import type { TinymigrateError } from '../errors.js'
+import type { Event } from '../events.js'
+import type { MigrationInfo } from '../index.js'
+import { redact } from '../redact.js'
+import { caret } from '../sqltext.js'
+
+export interface Output {
+  json: boolean
+  quiet: boolean
+  /** A result line (stdout); suppressed by --json and --quiet. */
+  result(line: string): void
+  /** Progress, warnings (stderr); suppressed by --json? no: stderr stays free for humans, --quiet hides it. */
+  progress(line: string): void
+  warn(line: string): void
+  error(err: TinymigrateError): void
+  document(doc: unknown): void
+}
+
+export interface Streams {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  colour: boolean
+}
+
+export function createOutput(streams: Streams, json: boolean, quiet: boolean): Output {
+  const c = pc.createColors(streams.colour)
+  const out = (text: string) => streams.stdout(redact(text))
+  const err = (text: string) => streams.stderr(redact(text))
+  return {
+    json,
+    quiet,
+    result(line) { if (!json && !quiet) out(line + '\n') },
+    progress(line) { if (!quiet) err(c.dim(line) + '\n') },
+    warn(line) { if (!quiet) err(c.yellow('warning ') + line + '\n') },
+    error(e) { err(renderError(e, c) + '\n') },
+    document(doc) { out(JSON.stringify(doc, null, 2) + '\n') },
+  }
+}
+
+type Colors = ReturnType<typeof pc.createColors>
+
+export function renderError(e: TinymigrateError, c: Colors): string {
+  const where = e.location && e.location.line > 0 ? `${e.location.file}:${e.location.line}:${e.location.column}` : e.location?.file ?? ''
+  const lines = [`${c.red(c.bold('error'))} ${c.bold(e.code)}${where ? '  ' + where : ''}`]
+  lines.push(indent(e.message))
+  if (e.location && e.location.line > 0 && e.location.excerpt !== undefined) {
+    lines.push(indent(caret({ line: e.location.line, column: e.location.column, excerpt: e.location.excerpt })))
+  }
+  if (e.detail) lines.push(indent(`detail: ${e.detail}`))
+  if (e.hint) lines.push(indent(`hint: ${e.hint}`))
+  if (e.next) lines.push(indent(e.next))
+  return lines.join('\n')
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => '  ' + l).join('\n')
+}
+
+/** Progress events as stderr lines. */
+export function renderEvent(e: Event): string | undefined {
+  switch (e.type) {
+    case 'notice': return `${e.severity.toLowerCase()}: ${e.message}`
+    case 'connect-retry': return `waiting for the database (attempt ${e.attempt}: ${e.reason}); retrying in ${(e.delayMs / 1000).toFixed(1)}s`
+    case 'lock-wait': return e.holder
+      ? `waiting for the migration lock, held by process ${e.holder.pid} (${e.holder.application || 'no application name'}, user ${e.holder.user}${e.holder.client ? ' from ' + e.holder.client : ''})`
+      : 'waiting for the migration lock, held by another runner'
+    case 'lock-acquired': return e.waitedMs > 100 ? `got the migration lock after ${(e.waitedMs / 1000).toFixed(1)}s` : undefined
+    case 'apply-start': return e.noTransaction ? `applying ${e.version}_${e.name} outside a transaction` : undefined
+    case 'revert-start': return e.source === 'history' ? `reverting ${e.version}_${e.name} with the down SQL stored in history (no down file on disk)` : undefined
+    case 'statement': return `  ${e.version}_${e.name}: statement ${e.index} of ${e.total}`
+    default: return undefined
+  }
+}
+
+export function ms(n: number | null): string {
+  if (n === null) return ''
+  return n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`
+}
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()
+  return [line(headers), ...rows.map(line)].join('\n')
+}
+
+export function when(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : ''
+}
+
+export function migrationRows(list: MigrationInfo[], withState: boolean): string[][] {
+  return list.map((m) => [
+    m.version,
+    m.name,
+    ...(withState ? [m.state] : []),
+    when(m.appliedAt),
+    ...(withState ? [] : [ms(m.durationMs), m.appliedBy ?? '']),
+  ])
+}

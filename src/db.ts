@@ -1,0 +1,195 @@
+import postgres from 'postgres'
+import { TinymigrateError } from './errors.js'
+import { redactUrl, rememberSecret } from './redact.js'
+
+/** A parameterised statement: values travel as parameters, never spliced into the text. */
+export interface Statement {
+  text: string
+  params?: unknown[]
+}
+
+/**
+ * The one interface the rest of the library talks to. Every call runs on one pinned connection:
+ * the advisory lock is a session lock, so the lock and every migration must share the session.
+ */
+export interface Db {
+  readonly engine: 'postgres' | 'pglite'
+  /** A parameterised query (extended protocol). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
+  /** A script of any number of statements (simple protocol), as a migration file is sent. */
+  exec(text: string): Promise<void>
+  /**
+   * Run `begin`, `prefix`, `script`, `after…`, `commit` as one transaction, in as few round trips
+   * as the driver allows. If anything fails the transaction is rolled back and the first error
+   * is thrown, marked with the part that failed.
+   */
+  transaction(prefix: string, script: string, after: Statement[]): Promise<void>
+  /** Cancel whatever is running now (Ctrl-C): the server rolls back the open transaction. */
+  cancel(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Which part of a transaction failed: lets the runner tell "not applied" from "unknown". */
+export type FailedPart = 'prefix' | 'script' | 'after' | 'commit'
+
+export class PartError extends Error {
+  constructor(readonly part: FailedPart, readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause))
+  }
+}
+
+export interface Notice {
+  severity: string
+  message: string
+}
+
+export interface OpenOptions {
+  url?: string
+  /** An existing postgres.js instance: one of its connections is reserved for the run. */
+  sql?: postgres.Sql
+  /** Seconds to keep retrying the first connection while the server is not up yet. */
+  wait?: number
+  onNotice?: (notice: Notice) => void
+  onRetry?: (attempt: number, reason: string, delayMs: number) => void
+}
+
+// Errors that mean "not up yet" rather than "wrong": worth retrying under --wait.
+const TRANSIENT = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+  '57P03', // cannot_connect_now: the server is starting up or shutting down
+  '53300', // too_many_connections
+])
+
+export function validateUrl(url: string): URL {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    throw new TinymigrateError('BAD_URL', `The database URL is not a valid URL: ${redactUrl(url)}`, {
+      next: 'Use the form postgres://user:password@host:5432/database (percent-encode special characters in the password).',
+    })
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new TinymigrateError('BAD_URL', `Unsupported database URL scheme "${u.protocol}" in ${redactUrl(url)}`, {
+      next: 'Use a postgres:// or postgresql:// URL.',
+    })
+  }
+  rememberSecret(u.password)
+  return u
+}
+
+export async function openDb(options: OpenOptions): Promise<Db> {
+  if (options.sql) return reserved(options.sql, options)
+  if (!options.url) throw new TinymigrateError('NO_DATABASE_URL', 'No database URL was given.', { next: 'Pass --url or set DATABASE_URL.' })
+  validateUrl(options.url)
+  const deadline = Date.now() + Math.max(0, options.wait ?? 0) * 1000
+  for (let attempt = 1; ; attempt++) {
+    const sql = postgres(options.url, {
+      max: 1,
+      prepare: false, // works behind transaction-mode poolers; unnamed statements cost nothing here
+      fetch_types: false, // one round trip less at start-up; no custom array types are read
+      connect_timeout: 10,
+      idle_timeout: 0,
+      max_lifetime: null,
+      connection: { application_name: 'tinymigrate' },
+      onnotice: (n) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') }),
+    })
+    try {
+      await sql.unsafe('select 1')
+      return wrap(sql, () => sql.end({ timeout: 5 }))
+    } catch (error) {
+      await sql.end({ timeout: 0 }).catch(() => {})
+      const code = errorCode(error)
+      const delay = Math.min(250 * 2 ** (attempt - 1), 2000)
+      if (TRANSIENT.has(code) && Date.now() + delay < deadline) {
+        options.onRetry?.(attempt, describeConnectError(error), delay)
+        await new Promise((r) => setTimeout(r, delay))
+        continue
+      }
+      throw connectError(options.url, error, options.wait ?? 0)
+    }
+  }
+}
+
+async function reserved(pool: postgres.Sql, options: OpenOptions): Promise<Db> {
+  let conn: postgres.ReservedSql
+  try {
+    conn = await pool.reserve()
+    await conn.unsafe('select 1')
+  } catch (error) {
+    throw connectError('the given connection', error, options.wait ?? 0)
+  }
+  return wrap(conn, async () => conn.release())
+}
+
+function wrap(sql: postgres.Sql | postgres.ReservedSql, end: () => Promise<void>): Db {
+  // Queries on the wire, so Ctrl-C can cancel the one the server is running.
+  type Pending = { cancel(): unknown; finally(f: () => void): Promise<unknown> }
+  const inflight = new Set<Pending>()
+  const track = <T extends Pending>(q: T): T => {
+    inflight.add(q)
+    q.finally(() => inflight.delete(q)).catch(() => {})
+    return q
+  }
+  return {
+    engine: 'postgres',
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await track(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]))) as unknown as T[]
+    },
+    async exec(text: string) {
+      await track(sql.unsafe(text))
+    },
+    async transaction(prefix, script, after) {
+      // Pipelined: every part is written before the first reply is read, so a migration costs one
+      // round trip. If a part fails, the server refuses the rest of the block and turns the final
+      // COMMIT into a ROLLBACK, so nothing after the failure can take effect.
+      const parts: [FailedPart, Promise<unknown>][] = [
+        ['prefix', track(sql.unsafe('begin;' + prefix))],
+        ...(script.trim() ? [['script', track(sql.unsafe(script))] as [FailedPart, Promise<unknown>]] : []),
+        ...after.map((s): [FailedPart, Promise<unknown>] => ['after', track(sql.unsafe(s.text, (s.params ?? []) as postgres.ParameterOrJSON<never>[]))]),
+        ['commit', track(sql.unsafe('commit'))],
+      ]
+      const settled = await Promise.allSettled(parts.map(([, p]) => p))
+      const failed = settled.findIndex((s) => s.status === 'rejected')
+      if (failed !== -1) {
+        // Nothing to clean up: the server answered the COMMIT with ROLLBACK, or the session is gone.
+        throw new PartError(parts[failed]![0], (settled[failed] as PromiseRejectedResult).reason)
+      }
+    },
+    async cancel() {
+      await Promise.allSettled([...inflight].map((q) => q.cancel()))
+    },
+    close: end,
+  }
+}
+
+export function errorCode(error: unknown): string {
+  const e = error as { code?: unknown; errno?: unknown } | null
+  return typeof e?.code === 'string' ? e.code : ''
+}
+
+function describeConnectError(error: unknown): string {
+  const code = errorCode(error)
+  const message = error instanceof Error ? error.message : String(error)
+  switch (code) {
+    case 'ECONNREFUSED': return 'connection refused (is the server running and listening on that port?)'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN': return 'host name not found'
+    case 'CONNECT_TIMEOUT': return 'no answer within 10 s'
+    case '57P03': return 'the server is starting up'
+    default: return message
+  }
+}
+
+function connectError(url: string, error: unknown, wait: number): TinymigrateError {
+  if (error instanceof TinymigrateError) return error
+  const where = url.includes('://') ? redactUrl(url) : url
+  const why = describeConnectError(error)
+  const code = errorCode(error)
+  let next = 'Check that the server is running and that the URL is right.'
+  if (code === '28P01' || code === '28000') next = 'Check the user name and password in the URL.'
+  else if (code === '3D000') next = 'Create the database first (createdb), or fix its name in the URL.'
+  else if (TRANSIENT.has(code)) next = wait > 0 ? `The server did not accept connections within --wait ${wait}s; check that it is starting.` : 'If the server is still starting (containers), add --wait 30.'
+  return new TinymigrateError('CONNECT_FAILED', `Cannot connect to ${where}: ${why}`, { next, sqlState: /^[0-9A-Z]{5}$/.test(code) ? code : undefined })
+}

@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { TinymigrateError } from './errors.js'
+import { hasNoTransactionMarker } from './sqltext.js'
+
+export interface SqlFile {
+  /** Path as shown to the user: the migrations directory joined with the file name. */
+  path: string
+  /** Text as sent to the server: BOM removed, line endings untouched. */
+  text: string
+  /** First line is `-- tinymigrate:no-transaction`. */
+  noTransaction: boolean
+}
+
+export interface MigrationFile {
+  /** Version as written in the file name (`001`, `20261124093000`). */
+  version: string
+  /** Canonical version: no leading zeros. `001` and `1` are the same migration. */
+  id: string
+  name: string
+  up: SqlFile
+  down: SqlFile | undefined
+  /** SHA-256 (hex) of the up file with BOM removed and CRLF turned into LF. */
+  checksum: string
+}
+
+// <version>_<name>.up.sql / .down.sql; the name is letters, digits, '_', '-', '.'.
+const MIGRATION = /^(\d+)_([\p{L}\p{N}_.-]+)\.(up|down)\.sql$/u
+
+/** A name that looks like it wants to be a migration: a .sql file starting with a digit, or an .up/.down file. */
+function looksLikeMigration(file: string): boolean {
+  return /\.sql$/i.test(file) && (/^\d/.test(file) || /\.(up|down)\.sql$/i.test(file))
+}
+
+export interface ParsedName {
+  version: string
+  id: string
+  name: string
+  direction: 'up' | 'down'
+}
+
+/** Pure: a file name → its parts, `undefined` for files that are not migrations, an Error string for malformed ones. */
+export function parseFileName(file: string): ParsedName | string | undefined {
+  const m = MIGRATION.exec(file)
+  if (m) {
+    const version = m[1]!
+    return { version, id: canonicalVersion(version), name: m[2]!, direction: m[3] as 'up' | 'down' }
+  }
+  if (!looksLikeMigration(file)) return undefined
+  if (/^\d+_.+\.sql$/i.test(file) && !/\.(up|down)\.sql$/.test(file)) {
+    return /\.(up|down)\.sql$/i.test(file)
+      ? 'the .up/.down suffix must be lower case'
+      : 'a migration file ends in .up.sql or .down.sql'
+  }
+  if (!/^\d+_/.test(file)) return 'a migration file name starts with digits and an underscore, like 001_create_users.up.sql'
+  return 'the name after the version may hold only letters, digits, "_", "-" and "."'
+}
+
+export function canonicalVersion(version: string): string {
+  return BigInt(version).toString()
+}
+
+export function compareVersions(a: string, b: string): number {
+  const x = BigInt(a)
+  const y = BigInt(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** Pure: the checksum that history stores. BOM and CRLF never make a file look changed. */
+export function checksum(text: string): string {
+  const normal = stripBom(text).replaceAll('\r\n', '\n')
+  return createHash('sha256').update(normal, 'utf8').digest('hex')
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** Decode a file strictly: invalid UTF-8 or a NUL byte is an error naming the file. */
+export function decodeSql(path: string, bytes: Uint8Array): string {
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    throw new TinymigrateError('BAD_ENCODING', `${path} is not valid UTF-8.`, {
+      files: [path],
+      next: 'Save the file as UTF-8 (PostgreSQL receives migrations as UTF-8 text).',
+    })
+  }
+  const nul = text.indexOf('\0')
+  if (nul !== -1) {
+    throw new TinymigrateError('BAD_ENCODING', `${path} contains a NUL byte (at character ${nul + 1}); PostgreSQL cannot receive it.`, {
+      files: [path],
+      next: 'Remove the NUL byte; the file may be binary or saved as UTF-16.',
+    })
+  }
+  return stripBom(text)
+}
+
+function readSql(path: string): SqlFile {
+  const text = decodeSql(path, readFileSync(path))
+  return { path, text, noTransaction: hasNoTransactionMarker(text) }
+}
+
+/**
+ * Find and read every migration in `dir`, sorted by version. Other files (README, schema.sql) are
+ * left alone; files that look like migrations but are malformed are errors, all named at once.
+ */
+export function loadMigrations(dir: string): MigrationFile[] {
+  let names: string[]
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory')
+    names = readdirSync(dir)
+  } catch {
+    throw new TinymigrateError('DIR_NOT_FOUND', `Migrations directory ${dir} does not exist or is not a directory.`, {
+      files: [dir],
+      next: 'Create it (tinymigrate new <name> does), or pass --dir <path>.',
+    })
+  }
+  return collectMigrations(dir, names.sort(), (file) => readSql(join(dir, file)))
+}
+
+/** Pure given `read`: pair up and down files by version and report every naming problem. */
+export function collectMigrations(dir: string, names: string[], read: (file: string) => SqlFile): MigrationFile[] {
+  const malformed: string[] = []
+  const ups = new Map<string, { file: string; parsed: ParsedName }[]>()
+  const downs = new Map<string, { file: string; parsed: ParsedName }[]>()
+  for (const file of names) {
+    const parsed = parseFileName(file)
+    if (parsed === undefined) continue
+    if (typeof parsed === 'string') {
+      malformed.push(`${join(dir, file)}: ${parsed}`)
+      continue
+    }
+    const into = parsed.direction === 'up' ? ups : downs
+    const list = into.get(parsed.id) ?? []
+    list.push({ file, parsed })
+    into.set(parsed.id, list)
+  }
+  if (malformed.length > 0) {
+    throw new TinymigrateError('BAD_FILENAME', `Malformed migration file name${malformed.length > 1 ? 's' : ''}:\n${malformed.map((m) => '  ' + m).join('\n')}`, {
+      files: malformed.map((m) => m.slice(0, m.lastIndexOf(': '))),
+      next: 'Rename to <version>_<name>.up.sql (and .down.sql), for example 001_create_users.up.sql.',
+    })
+  }
+  const duplicates: string[] = []
+  for (const map of [ups, downs]) {
+    for (const list of map.values()) if (list.length > 1) duplicates.push(list.map((e) => join(dir, e.file)).join(' and '))
+  }
+  if (duplicates.length > 0) {
+    throw new TinymigrateError('DUPLICATE_VERSION', `Two files share a version (001 and 1 are the same version):\n${duplicates.map((d) => '  ' + d).join('\n')}`, {
+      files: duplicates.flatMap((d) => d.split(' and ')),
+      next: 'Give one of them a new version (tinymigrate new <name> picks the next free one).',
+    })
+  }
+  const orphans = [...downs.keys()].filter((id) => !ups.has(id)).map((id) => join(dir, downs.get(id)![0]!.file))
+  if (orphans.length > 0) {
+    throw new TinymigrateError('ORPHAN_DOWN', `Down file${orphans.length > 1 ? 's' : ''} without an up file:\n${orphans.map((o) => '  ' + o).join('\n')}`, {
+      files: orphans,
+      next: 'Add the matching .up.sql file, or delete the stray .down.sql.',
+    })
+  }
+  const migrations: MigrationFile[] = []
+  for (const [id, [entry]] of ups) {
+    const { file, parsed } = entry!
+    const up = read(file)
+    const downEntry = downs.get(id)?.[0]
+    migrations.push({
+      version: parsed.version,
+      id,
+      name: parsed.name,
+      up,
+      down: downEntry ? read(downEntry.file) : undefined,
+      checksum: checksum(up.text),
+    })
+  }
+  return migrations.sort((a, b) => compareVersions(a.id, b.id))
+}
+
+/** `001_users`: how a migration is named in messages. */
+export function label(m: { version: string; name: string }): string {
+  return `${m.version}_${m.name}`
+}
+
+/**
+ * Pure: the version for `tinymigrate new`. Folders that number their files in a short sequence
+ * (001, 002…) continue it with the same width; otherwise a UTC timestamp, bumped past the newest.
+ */
+export function nextVersion(existing: string[], now: Date): string {
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14)
+  if (existing.length === 0) return stamp
+  let max = 0n
+  let width = 0
+  for (const v of existing) {
+    const n = BigInt(v)
+    if (n >= max) { max = n; width = v.length }
+  }
+  if (max < 10_000_000n) return (max + 1n).toString().padStart(width, '0')
+  const next = BigInt(stamp) > max ? BigInt(stamp) : max + 1n
+  return next.toString()
+}
+
+/** Pure: `Add Users!` → `add_users`. */
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')
+}

@@ -1,0 +1,461 @@
+/**
+ * tinymigrate's library API. The CLI is a thin layer over these functions, so a program (a test
+ * suite, an app that migrates at start-up) gets exactly the behaviour of the command line.
+ *
+ * ```ts
+ * import { migrate, status } from 'tinymigrate'
+ * const result = await migrate({ url: process.env.DATABASE_URL, dir: 'migrations' })
+ * ```
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type postgres from 'postgres'
+import { openDb, type Db } from './db.js'
+import { TinymigrateError, type ErrorCode } from './errors.js'
+import type { Event } from './events.js'
+import { label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
+import {
+  ensureHistory, locateHistory, markFinished, readHistory, readStoredDown, recordApplied, removeRecord,
+  updateChecksum, type History,
+} from './history.js'
+import { parseQualifiedName } from './ident.js'
+import { acquireLock, lockKey, type Lock } from './lock.js'
+import {
+  currentVersion, inspect, listLabels, planDown, planStamp, planUp, type Entry, type State,
+} from './plan.js'
+import { hasNoTransactionMarker } from './sqltext.js'
+import { applyMigration, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
+
+export { TinymigrateError, isTinymigrateError } from './errors.js'
+export type { ErrorCode, Location } from './errors.js'
+export type { Event } from './events.js'
+export type { State } from './plan.js'
+export type { StepResult } from './runner.js'
+export { redact, redactUrl } from './redact.js'
+
+export const DEFAULT_DIR = 'migrations'
+export const DEFAULT_TABLE = 'tinymigrate_history'
+/** Seconds a runner waits for another runner's lock before giving up. */
+export const DEFAULT_LOCK_TIMEOUT = 300
+
+export interface Options {
+  /** A postgres:// URL. Either this or `sql`. */
+  url?: string
+  /** An existing postgres.js instance; one of its connections is reserved for the run. */
+  sql?: postgres.Sql
+  /** Migrations directory (default `migrations`). */
+  dir?: string
+  /** History table: `name` or `schema.name` (default `tinymigrate_history`). */
+  table?: string
+  /** Seconds to keep retrying the first connection while the server starts. */
+  wait?: number
+  /** Seconds to wait for another runner's lock (default 300). */
+  lockTimeout?: number
+  /** Progress: lock waits, each migration, notices from the server. */
+  onEvent?: (event: Event) => void
+  /** Abort to stop a run: the current migration is rolled back and the lock released. */
+  signal?: AbortSignal
+}
+
+export interface RunOptions extends Options {
+  /** Print what would run (returned in `statements`) and change nothing. */
+  dryRun?: boolean
+}
+
+export interface MigrateOptions extends RunOptions {
+  /** Apply only the next `count` pending migrations. */
+  count?: number
+  /** Apply up to and including this version. */
+  to?: string
+  /** Allow pending migrations older than the newest applied one. */
+  allowOutOfOrder?: boolean
+}
+
+export interface RollbackOptions extends RunOptions {
+  /** Revert the last `count` migrations (default 1). */
+  count?: number
+  /** Revert every migration after this version. */
+  to?: string
+  /** Revert everything. */
+  all?: boolean
+}
+
+export interface RunResult {
+  applied: StepResult[]
+  reverted: StepResult[]
+  /** The newest applied version after the run, or null. */
+  current: string | null
+  dryRun: boolean
+  /** With `dryRun`: every statement that would run, history writes included. */
+  statements: string[]
+}
+
+export interface MigrationInfo {
+  version: string
+  name: string
+  state: State
+  /** The up file, or null when it is gone. */
+  file: string | null
+  appliedAt: string | null
+  durationMs: number | null
+  appliedBy: string | null
+  note: string | null
+}
+
+export interface StatusResult {
+  table: string
+  current: string | null
+  migrations: MigrationInfo[]
+}
+
+interface Session {
+  db: Db
+  history: History
+  files: MigrationFile[]
+  entries: Entry[]
+  lock: Lock | undefined
+  emit: (event: Event) => void
+}
+
+async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
+  const files = loadMigrations(options.dir ?? DEFAULT_DIR)
+  const emit = options.onEvent ?? (() => {})
+  const tableName = parseQualifiedName(options.table ?? DEFAULT_TABLE)
+  const db = await openDb({
+    url: options.url,
+    sql: options.sql,
+    wait: options.wait,
+    onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
+    onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
+  })
+  let lock: Lock | undefined
+  try {
+    const history = await locateHistory(db, tableName)
+    if (mode.lock) {
+      const started = Date.now()
+      lock = await acquireLock(db, lockKey(history.table.schema, history.table.name), {
+        timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
+        onWait: (holder) => emit({ type: 'lock-wait', holder }),
+      })
+      emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
+      // Another runner may have created the table while this one waited.
+      if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
+    }
+    const rows = await readHistory(db, history)
+    return await fn({ db, history, files, entries: inspect(files, rows), lock, emit })
+  } finally {
+    if (lock) await lock.release().catch(() => {})
+    await db.close().catch(() => {})
+  }
+}
+
+function context(s: Session, options: Options): RunContext {
+  return { db: s.db, history: s.history, lock: s.lock, onEvent: s.emit, signal: options.signal, done: [] }
+}
+
+function stopIfAborted(options: Options, ctx: RunContext, direction: 'apply' | 'revert'): void {
+  if (!options.signal?.aborted) return
+  throw new TinymigrateError('INTERRUPTED', 'Interrupted between migrations.', {
+    applied: direction === 'apply' ? ctx.done : [],
+    reverted: direction === 'revert' ? ctx.done : [],
+    next: `${ctx.done.length > 0 ? `${direction === 'apply' ? 'Applied' : 'Reverted'} before the interruption: ${ctx.done.join(', ')}.` : 'Nothing was changed.'} Run the command again to continue.`,
+  })
+}
+
+function warnMissing(s: Session): void {
+  const missing = s.entries.filter((e) => e.state === 'missing')
+  if (missing.length > 0) {
+    s.emit({ type: 'warning', message: `Applied migration${missing.length > 1 ? 's have' : ' has'} no file in this directory (an older release?):\n${listLabels(missing)}` })
+  }
+}
+
+/** Apply pending migrations (all, the next `count`, or up to `to`). Alembic: `upgrade head`. */
+export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
+  return withSession(options, { lock: !options.dryRun }, async (s) => {
+    const todo = planUp(s.entries, options)
+    warnMissing(s)
+    if (options.dryRun) return dryRunUp(s, todo)
+    if (todo.length > 0) await ensureHistory(s.db, s.history)
+    const ctx = context(s, options)
+    const applied: StepResult[] = []
+    for (const m of todo) {
+      stopIfAborted(options, ctx, 'apply')
+      applied.push(await applyMigration(ctx, m))
+      ctx.done.push(label(m))
+    }
+    return { applied, reverted: [], current: await currentOf(s), dryRun: false, statements: [] }
+  })
+}
+
+/** Revert applied migrations (the last one by default). Alembic: `downgrade -1`. */
+export async function rollback(options: RollbackOptions = {}): Promise<RunResult> {
+  return withSession(options, { lock: !options.dryRun }, async (s) => {
+    const todo = planDown(s.entries, options)
+    const sources = await downSources(s, todo)
+    if (options.dryRun) return dryRunDown(s, todo, sources)
+    const ctx = context(s, options)
+    const reverted: StepResult[] = []
+    for (const [i, e] of todo.entries()) {
+      stopIfAborted(options, ctx, 'revert')
+      reverted.push(await revertMigration(ctx, e, sources[i]!))
+      ctx.done.push(label(e))
+    }
+    return { applied: [], reverted, current: await currentOf(s), dryRun: false, statements: [] }
+  })
+}
+
+/** Revert the newest migration and apply it again, under one lock. */
+export async function redo(options: RunOptions = {}): Promise<RunResult> {
+  return withSession(options, { lock: !options.dryRun }, async (s) => {
+    const [last] = planDown(s.entries, { count: 1 })
+    if (!last) throw new TinymigrateError('UNKNOWN_VERSION', 'Nothing is applied, so there is nothing to redo.', { next: 'Run tinymigrate up.' })
+    if (!last.file) {
+      throw new TinymigrateError('MISSING_FILE', `${label(last)} has no up file in this directory, so it cannot be applied again.`, {
+        next: 'Restore the file, or use tinymigrate down 1 on its own.',
+      })
+    }
+    const [source] = await downSources(s, [last])
+    if (options.dryRun) {
+      const down = await dryRunDown(s, [last], [source!])
+      const up = dryRunUp(s, [last.file])
+      return { ...down, statements: [...down.statements, ...up.statements] }
+    }
+    const ctx = context(s, options)
+    const reverted = [await revertMigration(ctx, last, source!)]
+    ctx.done = []
+    stopIfAborted(options, ctx, 'apply')
+    const applied = [await applyMigration(ctx, last.file)]
+    return { applied, reverted, current: await currentOf(s), dryRun: false, statements: [] }
+  })
+}
+
+async function currentOf(s: Session): Promise<string | null> {
+  const rows = await readHistory(s.db, s.history)
+  const last = rows.filter((r) => r.state === 'applied').at(-1)
+  return last ? last.version : null
+}
+
+/** Where each rollback's SQL comes from: the down file on disk, else the copy stored at apply time. */
+async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
+  const sources: (RevertSource | undefined)[] = []
+  for (const e of todo) {
+    if (e.file?.down) {
+      sources.push({ file: e.file.down, source: 'file' })
+      continue
+    }
+    const stored = await readStoredDown(s.db, s.history, e.version)
+    if (stored === null) { sources.push(undefined); continue }
+    sources.push({
+      file: { path: `${s.history.table.schema}.${s.history.table.name} (stored down of ${label(e)})`, text: stored, noTransaction: hasNoTransactionMarker(stored) },
+      source: 'history',
+    })
+  }
+  const missing = todo.filter((_, i) => sources[i] === undefined)
+  if (missing.length > 0) {
+    throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${listLabels(missing)}\nNeither a .down.sql file nor a copy stored in history exists. Nothing was reverted.`, {
+      files: missing.map((e) => label(e)),
+      next: `Write the missing .down.sql file${missing.length > 1 ? 's' : ''} next to the up file, then run the command again.`,
+    })
+  }
+  return sources as RevertSource[]
+}
+
+function dryRunUp(s: Session, todo: MigrationFile[]): RunResult {
+  const statements: string[] = []
+  if (!s.history.exists && todo.length > 0) statements.push(`-- create history table ${s.history.sqlName}`)
+  for (const m of todo) {
+    const write = display(recordApplied(s.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }))
+    statements.push(`-- ${label(m)} (${m.up.path})${m.up.noTransaction ? ', outside a transaction' : ''}`)
+    if (m.up.noTransaction) statements.push(m.up.text.trim(), write + ';')
+    else statements.push('begin;', m.up.text.trim(), write + ';', 'commit;')
+  }
+  const last = todo.at(-1)
+  return { applied: todo.map((m) => ({ version: m.version, name: m.name, durationMs: 0, noTransaction: m.up.noTransaction })), reverted: [], current: last?.version ?? currentVersion(s.entries)?.version ?? null, dryRun: true, statements }
+}
+
+async function dryRunDown(s: Session, todo: Entry[], sources: RevertSource[]): Promise<RunResult> {
+  const statements: string[] = []
+  for (const [i, e] of todo.entries()) {
+    const src = sources[i]!
+    statements.push(`-- revert ${label(e)} (${src.file.path})`)
+    const write = display(removeRecord(s.history, e.version)) + ';'
+    if (src.file.noTransaction) statements.push(src.file.text.trim(), write)
+    else statements.push('begin;', src.file.text.trim(), write, 'commit;')
+  }
+  const reverted = new Set(todo.map((e) => e.id))
+  const remaining = s.entries.filter((e) => e.row && !reverted.has(e.id)).at(-1)
+  return { applied: [], reverted: todo.map((e) => ({ version: e.version, name: e.name, durationMs: 0, noTransaction: false })), current: remaining?.version ?? null, dryRun: true, statements }
+}
+
+function info(e: Entry): MigrationInfo {
+  return {
+    version: e.version,
+    name: e.name,
+    state: e.state,
+    file: e.file?.up.path ?? null,
+    appliedAt: e.row?.appliedAt.toISOString() ?? null,
+    durationMs: e.row?.durationMs ?? null,
+    appliedBy: e.row?.appliedBy ?? null,
+    note: e.row?.note ?? null,
+  }
+}
+
+/** Every migration, file or history row, with its state. Changes nothing. */
+export async function status(options: Options = {}): Promise<StatusResult> {
+  return withSession(options, { lock: false }, async (s) => ({
+    table: `${s.history.table.schema}.${s.history.table.name}`,
+    current: currentVersion(s.entries)?.version ?? null,
+    migrations: s.entries.map(info),
+  }))
+}
+
+/** The newest applied migration, or null. Alembic: `current`. */
+export async function current(options: Options = {}): Promise<{ version: string; name: string } | null> {
+  return withSession(options, { lock: false }, async (s) => {
+    const e = currentVersion(s.entries)
+    return e ? { version: e.version, name: e.name } : null
+  })
+}
+
+/** Applied migrations in version order, with when, how long and by whom. Alembic: `history`. */
+export async function history(options: Options = {}): Promise<MigrationInfo[]> {
+  return withSession(options, { lock: false }, async (s) => s.entries.filter((e) => e.row).map(info))
+}
+
+export interface Problem {
+  code: ErrorCode
+  version: string
+  name: string
+  message: string
+}
+
+export interface VerifyResult {
+  ok: boolean
+  problems: Problem[]
+  migrations: MigrationInfo[]
+}
+
+const PROBLEMS: Partial<Record<State, [ErrorCode, string]>> = {
+  changed: ['CHECKSUM_MISMATCH', 'the up file was edited after it was applied'],
+  missing: ['MISSING_FILE', 'applied, but its up file is not in the directory'],
+  'out-of-order': ['OUT_OF_ORDER', 'pending, but older than the newest applied migration'],
+  failed: ['PARTIAL_MIGRATION', 'stopped part-way outside a transaction'],
+}
+
+/** Check files and checksums against history; change nothing. `ok` is false on any problem. */
+export async function verify(options: Options = {}): Promise<VerifyResult> {
+  return withSession(options, { lock: false }, async (s) => {
+    const problems: Problem[] = []
+    for (const e of s.entries) {
+      const p = PROBLEMS[e.state]
+      if (p) problems.push({ code: p[0], version: e.version, name: e.name, message: `${label(e)}: ${p[1]}` })
+    }
+    return { ok: problems.length === 0, problems, migrations: s.entries.map(info) }
+  })
+}
+
+export interface StampOptions extends RunOptions {
+  /** A version, `head` (everything) or `base` (nothing). */
+  target: string
+}
+
+export interface StampResult {
+  recorded: { version: string; name: string }[]
+  forgotten: { version: string; name: string }[]
+  current: string | null
+  dryRun: boolean
+  statements: string[]
+}
+
+/** Record migrations as applied (or not) without running them, for adopting a database. Alembic: `stamp`. */
+export async function stamp(options: StampOptions): Promise<StampResult> {
+  return withSession(options, { lock: !options.dryRun }, async (s) => {
+    const { record, forget } = planStamp(s.entries, options.target)
+    const statements = [
+      ...record.map((m) => {
+        const failed = s.entries.find((e) => e.id === m.id)?.row
+        return failed ? markFinished(s.history, m.version, 0) : recordApplied(s.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null })
+      }),
+      ...forget.map((e) => removeRecord(s.history, e.version)),
+    ]
+    const newest = [...s.entries].reverse().find((e) => (e.row && !forget.includes(e)) || record.some((m) => m.id === e.id))
+    const result = {
+      recorded: record.map((m) => ({ version: m.version, name: m.name })),
+      forgotten: forget.map((e) => ({ version: e.version, name: e.name })),
+      current: newest?.version ?? null,
+      dryRun: !!options.dryRun,
+      statements: options.dryRun ? statements.map((st) => display(st) + ';') : [],
+    }
+    if (options.dryRun || statements.length === 0) return result
+    await ensureHistory(s.db, s.history)
+    await s.db.transaction('', '', statements)
+    return result
+  })
+}
+
+export interface RepairOptions extends Options {
+  /** The failed no-transaction migration to settle. */
+  version?: string
+  /** How it ended: finished by hand (`applied`) or undone (`rolled-back`). */
+  as?: 'applied' | 'rolled-back'
+  /** Accept edited applied files: store today's checksums. */
+  checksums?: boolean
+}
+
+export interface RepairResult {
+  settled: { version: string; name: string; as: 'applied' | 'rolled-back' } | null
+  checksums: { version: string; name: string }[]
+}
+
+/** Settle what `up` refuses to pass: a failed no-transaction migration, or intended edits to applied files. */
+export async function repair(options: RepairOptions): Promise<RepairResult> {
+  return withSession(options, { lock: true }, async (s) => {
+    const result: RepairResult = { settled: null, checksums: [] }
+    const statements = []
+    if (options.version !== undefined) {
+      const id = /^\d+$/.test(options.version) ? BigInt(options.version).toString() : ''
+      const e = s.entries.find((x) => x.id === id)
+      if (!e || e.state !== 'failed') {
+        throw new TinymigrateError('UNKNOWN_VERSION', `No failed migration has version ${options.version}.`, {
+          next: 'Run tinymigrate status: a failed migration shows as "failed".',
+        })
+      }
+      if (!options.as) throw new TinymigrateError('USAGE', 'Say how the migration ended: --applied or --rolled-back.')
+      statements.push(options.as === 'applied' ? markFinished(s.history, e.version, e.row!.durationMs) : removeRecord(s.history, e.version))
+      result.settled = { version: e.version, name: e.name, as: options.as }
+    }
+    if (options.checksums) {
+      for (const e of s.entries.filter((x) => x.state === 'changed')) {
+        statements.push(updateChecksum(s.history, e.version, e.file!.checksum, e.file!.down?.text ?? null))
+        result.checksums.push({ version: e.version, name: e.name })
+      }
+    }
+    if (statements.length > 0) await s.db.transaction('', '', statements)
+    return result
+  })
+}
+
+export interface CreateOptions {
+  dir?: string
+  name: string
+  /** For tests: the clock. */
+  now?: Date
+}
+
+/** Create an empty up/down pair with the next version. Alembic: `revision -m`. */
+export function create(options: CreateOptions): { version: string; up: string; down: string } {
+  const dir = options.dir ?? DEFAULT_DIR
+  const name = slug(options.name)
+  if (!name) throw new TinymigrateError('USAGE', `"${options.name}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate new add_users' })
+  const existing = existsSync(dir) ? loadMigrations(dir) : []
+  mkdirSync(dir, { recursive: true })
+  const version = nextVersion(existing.map((m) => m.version), options.now ?? new Date())
+  const up = join(dir, `${version}_${name}.up.sql`)
+  const down = join(dir, `${version}_${name}.down.sql`)
+  for (const path of [up, down]) {
+    if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { next: 'Pick another name.' })
+  }
+  writeFileSync(up, `-- ${name}: write the change here.\n`, { flag: 'wx' })
+  writeFileSync(down, `-- ${name}: undo the change of ${version}_${name}.up.sql here.\n`, { flag: 'wx' })
+  return { version, up, down }
+}

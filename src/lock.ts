@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto'
+import type { Db } from './db.js'
+import { TinymigrateError } from './errors.js'
+
+export interface LockHolder {
+  pid: number
+  application: string
+  user: string
+  client: string | null
+  since: Date | null
+}
+
+export interface Lock {
+  key: bigint
+  /** A statement that fails the transaction it runs in when this session no longer holds the lock. */
+  guard: string
+  release(): Promise<void>
+}
+
+/**
+ * The key comes from the schema-qualified history table, so two projects in one database, or
+ * two history tables, never block each other.
+ */
+export function lockKey(schema: string, table: string): bigint {
+  const digest = createHash('sha256').update(`tinymigrate\0${schema}\0${table}`).digest()
+  return digest.readBigInt64BE(0)
+}
+
+function halves(key: bigint): [string, string] {
+  const unsigned = BigInt.asUintN(64, key)
+  return [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()]
+}
+
+export interface AcquireOptions {
+  /** Seconds to wait for another runner before giving up. */
+  timeout: number
+  onWait?: (holder: LockHolder | undefined) => void
+}
+
+/**
+ * Poll with pg_try_advisory_lock between short sleeps. A blocking pg_advisory_lock would be an
+ * open statement with a snapshot, and a CREATE INDEX CONCURRENTLY in the holder waits for every
+ * such snapshot to end: the two runners would wait on each other forever.
+ */
+export async function acquireLock(db: Db, key: bigint, options: AcquireOptions): Promise<Lock> {
+  const deadline = Date.now() + options.timeout * 1000
+  let delay = 50
+  let announced = false
+  for (;;) {
+    const [row] = await db.query<{ ok: boolean }>('select pg_catalog.pg_try_advisory_lock($1::bigint) as ok', [key.toString()])
+    if (row?.ok) return lockHandle(db, key)
+    const holder = await lockHolder(db, key)
+    if (!announced) {
+      options.onWait?.(holder)
+      announced = true
+    }
+    if (Date.now() >= deadline) {
+      const who = holder ? ` (held by process ${holder.pid}, ${holder.application || 'no application name'}, user ${holder.user}${holder.client ? ' from ' + holder.client : ''})` : ''
+      throw new TinymigrateError('LOCK_TIMEOUT', `Another runner still holds the migration lock after ${options.timeout}s${who}.`, {
+        next: holder
+          ? `Wait for it to finish and try again, or raise --lock-timeout. If that process is stuck, end it with: select pg_terminate_backend(${holder.pid})`
+          : 'Try again, or raise --lock-timeout.',
+      })
+    }
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))))
+    delay = Math.min(delay * 2, 500)
+  }
+}
+
+export async function lockHolder(db: Db, key: bigint): Promise<LockHolder | undefined> {
+  const [hi, lo] = halves(key)
+  // A bigint advisory key is stored as classid = high half, objid = low half, objsubid = 1.
+  const [row] = await db.query<{ pid: number; application: string; user: string; client: string | null; since: Date | null }>(
+    `select l.pid, coalesce(a.application_name, '') as application, coalesce(a.usename::text, '') as user,
+            host(a.client_addr) as client, a.backend_start as since
+     from pg_catalog.pg_locks l
+     left join pg_catalog.pg_stat_activity a on a.pid = l.pid
+     where l.locktype = 'advisory'
+       and l.classid = $1::oid and l.objid = $2::oid and l.objsubid = 1
+       and l.granted
+     limit 1`,
+    [hi, lo],
+  )
+  return row ?? undefined
+}
+
+function lockHandle(db: Db, key: bigint): Lock {
+  const [hi, lo] = halves(key)
+  // The numbers are ours (derived from a hash), never user text. The guard runs inside each
+  // migration's transaction: if the session was replaced (a reconnect) it no longer holds the
+  // lock, and the migration fails instead of running unprotected.
+  const guard = `do $tinymigrate$ begin
+  if not exists (select from pg_catalog.pg_locks
+                 where locktype = 'advisory' and pid = pg_catalog.pg_backend_pid()
+                   and classid = ${hi} and objid = ${lo} and objsubid = 1 and granted) then
+    raise exception 'tinymigrate: this session no longer holds the migration lock';
+  end if;
+end $tinymigrate$;`
+  return {
+    key,
+    guard,
+    async release() {
+      await db.query('select pg_catalog.pg_advisory_unlock($1::bigint)', [key.toString()])
+    },
+  }
+}
+
+export function isLockLost(error: unknown): boolean {
+  return error instanceof Error && error.message.includes('no longer holds the migration lock')
+}

@@ -1,0 +1,220 @@
+import { PartError, errorCode, type Db, type Statement } from './db.js'
+import { TinymigrateError, type Location } from './errors.js'
+import { label, type MigrationFile, type SqlFile } from './files.js'
+import {
+  markFailed, markFinished, recordApplied, recordStarted, removeRecord, type History, type RecordInput,
+} from './history.js'
+import { isLockLost, type Lock } from './lock.js'
+import { locate, splitStatements } from './sqltext.js'
+import { quoteLiteral } from './ident.js'
+import type { Event } from './events.js'
+
+export interface RunContext {
+  db: Db
+  history: History
+  lock: Lock | undefined
+  onEvent: (event: Event) => void
+  signal: AbortSignal | undefined
+  /** Labels of migrations applied (or reverted) so far in this run, for error messages. */
+  done: string[]
+}
+
+export interface StepResult {
+  version: string
+  name: string
+  durationMs: number
+  noTransaction: boolean
+}
+
+export interface RevertSource {
+  file: SqlFile
+  /** Where the down text came from: the file on disk, or the copy stored at apply time. */
+  source: 'file' | 'history'
+}
+
+/** Apply one migration: the file and its history row commit together, or neither does. */
+export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise<StepResult> {
+  const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
+  ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: m.up.noTransaction })
+  const started = performance.now()
+  if (m.up.noTransaction) {
+    await runOutside(ctx, m, m.up, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
+  } else {
+    await runInside(ctx, m, m.up, 'apply', [recordApplied(ctx.history, input)])
+  }
+  const durationMs = Math.round(performance.now() - started)
+  ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
+  return { version: m.version, name: m.name, durationMs, noTransaction: m.up.noTransaction }
+}
+
+/** Revert one migration with its down text; the history row goes in the same transaction. */
+export async function revertMigration(ctx: RunContext, m: { version: string; name: string }, down: RevertSource): Promise<StepResult> {
+  ctx.onEvent({ type: 'revert-start', version: m.version, name: m.name, source: down.source, path: down.file.path })
+  const started = performance.now()
+  const empty = splitStatements(down.file.text).statements.length === 0
+  if (empty) ctx.onEvent({ type: 'warning', message: `${down.file.path} has no statements: reverting ${label(m)} changes nothing in the database.` })
+  if (down.file.noTransaction) {
+    await runOutside(ctx, m, down.file, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
+  } else {
+    await runInside(ctx, m, down.file, 'revert', [removeRecord(ctx.history, m.version)])
+  }
+  const durationMs = Math.round(performance.now() - started)
+  ctx.onEvent({ type: 'revert-done', version: m.version, name: m.name, durationMs })
+  return { version: m.version, name: m.name, durationMs, noTransaction: down.file.noTransaction }
+}
+
+async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, after: Statement[]): Promise<void> {
+  const stop = cancelOnAbort(ctx)
+  try {
+    await ctx.db.transaction(ctx.lock?.guard ?? '', file.text, after)
+  } catch (error) {
+    const part = error instanceof PartError ? error.part : 'script'
+    const cause = error instanceof PartError ? error.cause : error
+    throw failure(ctx, m, file, direction, cause, part === 'script' ? 0 : undefined, part === 'commit' ? 'unknown' : 'rolled-back')
+  } finally {
+    stop()
+  }
+}
+
+/**
+ * A `-- tinymigrate:no-transaction` file runs statement by statement (CREATE INDEX CONCURRENTLY
+ * cannot run in a transaction block). History is marked before and after, so a failure or a
+ * crash part-way leaves a "failed" row that stops later runs until a person decides.
+ */
+async function runOutside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, before: Statement, finish: Statement): Promise<void> {
+  const { statements, unterminated } = splitStatements(file.text)
+  if (unterminated) {
+    const where = locate(file.text, [...file.text.slice(0, unterminated.start)].length + 1)
+    throw new TinymigrateError('SQL_FAILED', `Unterminated ${unterminated.kind} in ${file.path}; nothing was run.`, {
+      location: { file: file.path, line: where.line, column: where.column, excerpt: where.excerpt },
+      next: `Close the ${unterminated.kind}, then run the command again.`,
+      applied: ctx.done,
+    })
+  }
+  if (ctx.lock) await guarded(ctx, m, file, direction)
+  await ctx.db.query(before.text, before.params)
+  const started = performance.now()
+  const stop = cancelOnAbort(ctx)
+  try {
+    for (const [i, statement] of statements.entries()) {
+      ctx.onEvent({ type: 'statement', version: m.version, name: m.name, index: i + 1, total: statements.length })
+      try {
+        await ctx.db.exec(statement.text)
+      } catch (error) {
+        const note = `${direction === 'apply' ? '' : 'rollback '}failed at statement ${i + 1} of ${statements.length}: ${error instanceof Error ? error.message : String(error)}`
+        await ctx.db.query(markFailed(ctx.history, m.version, note).text, markFailed(ctx.history, m.version, note).params).catch(() => {})
+        throw failure(ctx, m, file, direction, error, statement.start, 'partial', i + 1, statements.length)
+      }
+    }
+  } finally {
+    stop()
+  }
+  const params = [...(finish.params ?? [])]
+  if (direction === 'apply') params[1] = Math.round(performance.now() - started)
+  await ctx.db.query(finish.text, params)
+}
+
+async function guarded(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction): Promise<void> {
+  try {
+    await ctx.db.exec(ctx.lock!.guard)
+  } catch (error) {
+    throw failure(ctx, m, file, direction, error, undefined, 'rolled-back')
+  }
+}
+
+function cancelOnAbort(ctx: RunContext): () => void {
+  const signal = ctx.signal
+  if (!signal) return () => {}
+  const onAbort = () => { void ctx.db.cancel() }
+  if (signal.aborted) onAbort()
+  signal.addEventListener('abort', onAbort)
+  return () => signal.removeEventListener('abort', onAbort)
+}
+
+type Direction = 'apply' | 'revert'
+type Outcome = 'rolled-back' | 'unknown' | 'partial'
+
+const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'])
+
+/** Turn whatever went wrong into an error that names the file, the place, and what state things are in. */
+function failure(
+  ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, error: unknown,
+  base: number | undefined, outcome: Outcome, statement?: number, total?: number,
+): TinymigrateError {
+  const name = label(m)
+  const code = errorCode(error)
+  const progress = { applied: direction === 'apply' ? ctx.done : [], reverted: direction === 'revert' ? ctx.done : [] }
+  const verb = direction === 'apply' ? 'applied' : 'reverted'
+  const state = statusLine(ctx, direction)
+  if (isLockLost(error)) {
+    return new TinymigrateError('LOCK_LOST', `The connection no longer holds the migration lock (it was replaced after a disconnect); ${name} was not ${verb}.`, {
+      ...progress, files: [file.path], next: `${state}\nRun the command again.`,
+    })
+  }
+  if (code === '57014' && ctx.signal?.aborted) {
+    return new TinymigrateError('INTERRUPTED', `Interrupted while running ${file.path}.`, {
+      ...progress, files: [file.path],
+      next: outcome === 'partial'
+        ? `${name} stopped part-way outside a transaction. Check what it changed, then run tinymigrate repair ${m.version} --applied or --rolled-back.`
+        : `${name} was rolled back and is not ${verb}. ${state}\nRun the command again to continue.`,
+    })
+  }
+  if (LOST.has(code)) {
+    const what = outcome === 'unknown'
+      ? `The connection was lost while committing ${name}: it may or may not be ${verb}. Run tinymigrate status to see.`
+      : outcome === 'partial'
+        ? `The connection was lost part-way through ${name}, which runs outside a transaction.`
+        : `The connection was lost while running ${name}; the server rolled it back, so it is not ${verb}.`
+    return new TinymigrateError('CONNECTION_LOST', what, {
+      ...progress, files: [file.path], next: `${state}\nCheck the server, then run the command again.`,
+    })
+  }
+  const pg = error as { message?: string; position?: string; internal_position?: string; internal_query?: string; where?: string; detail?: string; hint?: string }
+  let location: Location | undefined
+  if (pg.position !== undefined && base !== undefined) {
+    const at = locate(file.text, Number(pg.position), base)
+    location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
+  } else if (base !== undefined && statement !== undefined) {
+    const at = locate(file.text, 1, base)
+    location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
+  } else {
+    location = undefined
+  }
+  const context = [pg.where ? `where: ${pg.where}` : '', pg.internal_query ? `internal query: ${pg.internal_query}` : ''].filter(Boolean).join('\n')
+  const outcomeLine = outcome === 'partial'
+    ? `${name} ran outside a transaction and stopped at statement ${statement} of ${total}: the statements before it took effect. tinymigrate status shows it as failed.`
+    : outcome === 'unknown'
+      ? `${name} failed at COMMIT, so it is not ${verb}.`
+      : `${name} was rolled back and is not ${verb}.`
+  const next = outcome === 'partial'
+    ? `${outcomeLine}\n${state}\nFix the problem, then finish or undo it by hand and run: tinymigrate repair ${m.version} --applied (or --rolled-back to run it again)`
+    : `${outcomeLine} ${state}\nFix the file, then run: tinymigrate ${direction === 'apply' ? 'up' : 'down'}`
+  return new TinymigrateError('SQL_FAILED', pg.message ?? String(error), {
+    ...progress,
+    files: [file.path],
+    location: location ?? { file: file.path, line: 0, column: 0 },
+    detail: [pg.detail, context].filter(Boolean).join('\n') || undefined,
+    hint: pg.hint,
+    sqlState: code || undefined,
+    next,
+  })
+}
+
+function statusLine(ctx: RunContext, direction: Direction): string {
+  const verb = direction === 'apply' ? 'Applied' : 'Reverted'
+  const done = ctx.done.length > 0 ? `${verb} in this run: ${span(ctx.done)}.` : `Nothing was ${verb.toLowerCase()} in this run.`
+  return done
+}
+
+function span(labels: string[]): string {
+  return labels.length <= 3 ? labels.join(', ') : `${labels[0]} … ${labels[labels.length - 1]} (${labels.length})`
+}
+
+/** Show a parameterised statement with its values inlined: for --dry-run output only, never executed. */
+export function display(statement: Statement): string {
+  const params = statement.params ?? []
+  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = params[Number(n) - 1]
+    return v === null || v === undefined ? 'null' : typeof v === 'number' ? String(v) : quoteLiteral(String(v))
+  })
+}
