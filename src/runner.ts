@@ -5,6 +5,7 @@ import {
   markFailed, markFinished, recordApplied, recordStarted, removeRecord, type History, type RecordInput,
 } from './history.js'
 import { isLockLost, type Lock } from './lock.js'
+import { shapeOf } from './shape.js'
 import { locate, splitStatements } from './sqltext.js'
 import { quoteLiteral } from './ident.js'
 import type { Event } from './events.js'
@@ -37,14 +38,32 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise
   const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
   ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: m.up.noTransaction })
   const started = performance.now()
-  if (m.up.noTransaction) {
+  const { outside, text } = decide(ctx, m.up)
+  if (outside) {
     await runOutside(ctx, m, m.up, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
   } else {
-    await runInside(ctx, m, m.up, 'apply', [recordApplied(ctx.history, input)])
+    await runInside(ctx, m, m.up, text, 'apply', [recordApplied(ctx.history, input)])
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
-  return { version: m.version, name: m.name, durationMs, noTransaction: m.up.noTransaction }
+  return { version: m.version, name: m.name, durationMs, noTransaction: outside }
+}
+
+/**
+ * Whether a file runs statement by statement, and else the text to send in the transaction.
+ * Besides the explicit marker, a file that PostgreSQL could not run in one transaction block is
+ * detected before anything is sent (and said so). A file wrapped in its own BEGIN … COMMIT is
+ * sent without those two, so its history row commits with it.
+ */
+function decide(ctx: RunContext, file: SqlFile): { outside: boolean; text: string } {
+  if (file.noTransaction) return { outside: true, text: file.text }
+  const shape = shapeOf(file.text)
+  if (shape.mode === 'wrapped') return { outside: false, text: shape.text }
+  if (shape.mode === 'statements') {
+    ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction, statement by statement: ${shape.reason}. Add -- tinymigrate:no-transaction as its first line to say so explicitly.` })
+    return { outside: true, text: file.text }
+  }
+  return { outside: false, text: file.text }
 }
 
 /** Revert one migration with its down text; the history row goes in the same transaction. */
@@ -53,24 +72,25 @@ export async function revertMigration(ctx: RunContext, m: { version: string; nam
   const started = performance.now()
   const empty = splitStatements(down.file.text).statements.length === 0
   if (empty) ctx.onEvent({ type: 'warning', message: `${down.file.path} has no statements: reverting ${label(m)} changes nothing in the database.` })
-  if (down.file.noTransaction) {
+  const { outside, text } = decide(ctx, down.file)
+  if (outside) {
     await runOutside(ctx, m, down.file, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
   } else {
-    await runInside(ctx, m, down.file, 'revert', [removeRecord(ctx.history, m.version)])
+    await runInside(ctx, m, down.file, text, 'revert', [removeRecord(ctx.history, m.version)])
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'revert-done', version: m.version, name: m.name, durationMs })
-  return { version: m.version, name: m.name, durationMs, noTransaction: down.file.noTransaction }
+  return { version: m.version, name: m.name, durationMs, noTransaction: outside }
 }
 
-async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, after: Statement[]): Promise<void> {
+async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, text: string, direction: Direction, after: Statement[]): Promise<void> {
   const stop = cancelOnAbort(ctx)
   try {
-    await ctx.db.transaction(ctx.lock?.guard ?? '', file.text, after)
+    await ctx.db.transaction(ctx.lock?.guard ?? '', text, after)
   } catch (error) {
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
-    throw failure(ctx, m, file, direction, cause, part === 'script' ? 0 : undefined, part === 'commit' ? 'unknown' : 'rolled-back')
+    throw failure(ctx, m, file, direction, cause, part === 'script' ? { base: 0, text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back')
   } finally {
     stop()
   }
@@ -103,7 +123,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
       } catch (error) {
         const note = `${direction === 'apply' ? '' : 'rollback '}failed at statement ${i + 1} of ${statements.length}: ${error instanceof Error ? error.message : String(error)}`
         await ctx.db.query(markFailed(ctx.history, m.version, note).text, markFailed(ctx.history, m.version, note).params).catch(() => {})
-        throw failure(ctx, m, file, direction, error, statement.start, 'partial', i + 1, statements.length)
+        throw failure(ctx, m, file, direction, error, { base: statement.start, text: statement.text }, 'partial', i + 1, statements.length)
       }
     }
   } finally {
@@ -139,7 +159,7 @@ const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTR
 /** Turn whatever went wrong into an error that names the file, the place, and what state things are in. */
 function failure(
   ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, error: unknown,
-  base: number | undefined, outcome: Outcome, statement?: number, total?: number,
+  sent: { base: number; text: string } | undefined, outcome: Outcome, statement?: number, total?: number,
 ): TinymigrateError {
   const name = label(m)
   const code = errorCode(error)
@@ -171,14 +191,14 @@ function failure(
   }
   const pg = error as { message?: string; position?: string; internal_position?: string; internal_query?: string; where?: string; detail?: string; hint?: string }
   let location: Location | undefined
-  if (pg.position !== undefined && base !== undefined) {
-    const at = locate(file.text, Number(pg.position), base)
+  if (sent !== undefined && (pg.position !== undefined || statement !== undefined)) {
+    // "syntax error at end of input" points one past the end, often onto a blank last line:
+    // show the end of the last line that has text instead.
+    const length = [...sent.text.trimEnd()].length
+    const position = pg.position !== undefined ? Number(pg.position) : 1
+    const at = position > length ? locate(file.text, Math.max(length, 1), sent.base) : locate(file.text, position, sent.base)
+    if (position > length && length > 0) at.column += 1
     location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
-  } else if (base !== undefined && statement !== undefined) {
-    const at = locate(file.text, 1, base)
-    location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
-  } else {
-    location = undefined
   }
   const context = [pg.where ? `where: ${pg.where}` : '', pg.internal_query ? `internal query: ${pg.internal_query}` : ''].filter(Boolean).join('\n')
   const outcomeLine = outcome === 'partial'

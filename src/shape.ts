@@ -1,0 +1,77 @@
+import { splitStatements, type Statement } from './sqltext.js'
+
+/**
+ * How a file must run, decided from its statements before anything is sent:
+ * - `transaction`: as one script inside the runner's transaction (the usual case);
+ * - `wrapped`: the file brings its own BEGIN … COMMIT around everything: run it inside the
+ *   runner's transaction without those two statements, so the history row commits with it;
+ * - `statements`: outside a transaction, statement by statement: the file has a statement that
+ *   PostgreSQL refuses in a transaction block, or manages transactions in a way one block can't hold.
+ */
+export type Shape =
+  | { mode: 'transaction' }
+  | { mode: 'wrapped'; text: string }
+  | { mode: 'statements'; reason: string }
+
+// Statements PostgreSQL refuses inside a transaction block.
+const OUTSIDE: [RegExp, string][] = [
+  [/^create\s+(unique\s+)?index\s+concurrently\b/, 'CREATE INDEX CONCURRENTLY'],
+  [/^drop\s+index\s+concurrently\b/, 'DROP INDEX CONCURRENTLY'],
+  [/^reindex\b.*\bconcurrently\b/, 'REINDEX … CONCURRENTLY'],
+  [/^reindex\s+(\(.*\)\s*)?(database|system)\b/, 'REINDEX DATABASE/SYSTEM'],
+  [/^vacuum\b/, 'VACUUM'],
+  [/^alter\s+system\b/, 'ALTER SYSTEM'],
+  [/^(create|drop)\s+database\b/, 'CREATE/DROP DATABASE'],
+  [/^(create|drop)\s+tablespace\b/, 'CREATE/DROP TABLESPACE'],
+  [/^(create|drop)\s+subscription\b/, 'CREATE/DROP SUBSCRIPTION'],
+  [/^alter\s+subscription\b.*\b(refresh|enable|disable)\b/, 'ALTER SUBSCRIPTION'],
+  [/^(commit|rollback)\s+prepared\b/, 'COMMIT/ROLLBACK PREPARED'],
+  [/^cluster\s*$/, 'CLUSTER (all tables)'],
+]
+
+type Control = 'begin' | 'commit' | 'rollback' | 'other'
+
+function control(head: string): Control | undefined {
+  if (/^(begin(\s+(work|transaction))?(\s+isolation\b.*|\s+read\b.*|\s+(not\s+)?deferrable\b.*)?|start\s+transaction\b.*)$/.test(head)) return 'begin'
+  if (/^(commit|end)(\s+(work|transaction))?$/.test(head)) return 'commit'
+  if (/^(rollback|abort)(\s+(work|transaction))?$/.test(head)) return 'rollback'
+  if (/^(commit|end|rollback|abort)\s+(work\s+|transaction\s+)?and\s+(no\s+)?chain$/.test(head) || /^(savepoint|release|rollback\s+to|prepare\s+transaction)\b/.test(head)) return 'other'
+  return undefined
+}
+
+/** Lower case, comments dropped, runs of white space folded: enough to read a statement's keywords. */
+function words(statement: Statement): string {
+  return statement.text
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase()
+}
+
+export function shapeOf(text: string): Shape {
+  const { statements } = splitStatements(text)
+  const heads = statements.map(words)
+  for (const head of heads) {
+    for (const [pattern, name] of OUTSIDE) {
+      if (pattern.test(head)) return { mode: 'statements', reason: `it contains ${name}, which PostgreSQL refuses in a transaction block` }
+    }
+  }
+  const controls = heads.map(control)
+  if (controls.every((c) => c === undefined)) return { mode: 'transaction' }
+  const n = statements.length
+  const inner = controls.slice(1, -1)
+  if (n >= 2 && controls[0] === 'begin' && controls[n - 1] === 'commit' && inner.every((c) => c === undefined) && /^(begin|start)/.test(heads[0]!) && !/\b(isolation|read only|deferrable)\b/.test(heads[0]!)) {
+    // Blank out BEGIN and COMMIT with spaces (keeping line breaks) so the server's error
+    // positions still point into the file as written.
+    let body = text
+    for (const s of [statements[0]!, statements[n - 1]!]) {
+      const end = s.start + s.text.length
+      const semi = text.indexOf(';', end)
+      const stop = semi !== -1 && text.slice(end, semi).trim() === '' ? semi + 1 : end
+      body = body.slice(0, s.start) + body.slice(s.start, stop).replace(/[^\r\n]/gu, ' ') + body.slice(stop)
+    }
+    return { mode: 'wrapped', text: body }
+  }
+  return { mode: 'statements', reason: 'it manages its own transactions (BEGIN/COMMIT/ROLLBACK) in a way that cannot run inside one transaction' }
+}
