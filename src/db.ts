@@ -14,6 +14,8 @@ export interface Statement {
  */
 export interface Db {
   readonly engine: 'postgres' | 'pglite'
+  /** The server process of this session (pg_backend_pid). */
+  readonly pid: number
   /** A parameterised query (extended protocol). */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
   /** A script of any number of statements (simple protocol), as a migration file is sent. */
@@ -67,7 +69,7 @@ export function validateUrl(url: string): URL {
     u = new URL(url)
   } catch {
     throw new TinymigrateError('BAD_URL', `The database URL is not a valid URL: ${redactUrl(url)}`, {
-      next: 'Use the form postgres://user:password@host:5432/database (percent-encode special characters in the password).',
+      next: 'Use the form postgres://user@host:5432/database (a password goes after the user name, percent-encoded).',
     })
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
@@ -96,8 +98,8 @@ export async function openDb(options: OpenOptions): Promise<Db> {
       onnotice: (n) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') }),
     })
     try {
-      await sql.unsafe('select 1')
-      return wrap(sql, () => sql.end({ timeout: 5 }))
+      const [row] = await sql.unsafe('select pg_catalog.pg_backend_pid() as pid')
+      return wrap(sql, Number(row!.pid), () => sql.end({ timeout: 5 }))
     } catch (error) {
       await sql.end({ timeout: 0 }).catch(() => {})
       const code = errorCode(error)
@@ -114,16 +116,18 @@ export async function openDb(options: OpenOptions): Promise<Db> {
 
 async function reserved(pool: postgres.Sql, options: OpenOptions): Promise<Db> {
   let conn: postgres.ReservedSql
+  let pid: number
   try {
     conn = await pool.reserve()
-    await conn.unsafe('select 1')
+    const [row] = await conn.unsafe('select pg_catalog.pg_backend_pid() as pid')
+    pid = Number(row!.pid)
   } catch (error) {
     throw connectError('the given connection', error, options.wait ?? 0)
   }
-  return wrap(conn, async () => conn.release())
+  return wrap(conn, pid, async () => conn.release())
 }
 
-function wrap(sql: postgres.Sql | postgres.ReservedSql, end: () => Promise<void>): Db {
+function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => Promise<void>): Db {
   // Queries on the wire, so Ctrl-C can cancel the one the server is running.
   type Pending = { cancel(): unknown; finally(f: () => void): Promise<unknown> }
   const inflight = new Set<Pending>()
@@ -134,6 +138,7 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, end: () => Promise<void>
   }
   return {
     engine: 'postgres',
+    pid,
     async query<T>(text: string, params: unknown[] = []) {
       return (await track(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]))) as unknown as T[]
     },

@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type postgres from 'postgres'
+import { BlockerWatcher } from './blockers.js'
 import { openDb, type Db } from './db.js'
 import { TinymigrateError, type ErrorCode } from './errors.js'
 import type { Event } from './events.js'
@@ -37,6 +38,13 @@ export const DEFAULT_DIR = 'migrations'
 export const DEFAULT_TABLE = 'tinymigrate_history'
 /** Seconds a runner waits for another runner's lock before giving up. */
 export const DEFAULT_LOCK_TIMEOUT = 300
+/**
+ * Seconds a migration statement may wait for a table lock (PostgreSQL's lock_timeout). A migration
+ * queued behind a long transaction would otherwise stall every query of the application behind it.
+ */
+export const DEFAULT_DDL_LOCK_TIMEOUT = 10
+/** How often a migration stopped by that timeout is tried again. */
+export const DEFAULT_LOCK_RETRIES = 2
 
 export interface Options {
   /** A postgres:// URL. Either this or `sql`. */
@@ -51,6 +59,12 @@ export interface Options {
   wait?: number
   /** Seconds to wait for another runner's lock (default 300). */
   lockTimeout?: number
+  /** Seconds a migration may wait for a table lock before it is rolled back (default 10; 0: no limit). */
+  ddlLockTimeout?: number
+  /** Times a migration stopped by `ddlLockTimeout` is tried again (default 2). */
+  lockRetries?: number
+  /** Seconds one statement of a migration may run (default 0: no limit). */
+  statementTimeout?: number
   /** Progress: lock waits, each migration, notices from the server. */
   onEvent?: (event: Event) => void
   /** Abort to stop a run: the current migration is rolled back and the lock released. */
@@ -110,6 +124,7 @@ export interface StatusResult {
 
 interface Session {
   db: Db
+  watcher: BlockerWatcher | undefined
   history: History
   files: MigrationFile[]
   entries: Entry[]
@@ -129,6 +144,8 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
   })
   let lock: Lock | undefined
+  const url = options.url
+  const watcher = url ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
   try {
     const history = await locateHistory(db, tableName)
     if (mode.lock) {
@@ -142,15 +159,29 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
       if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
     }
     const rows = await readHistory(db, history)
-    return await fn({ db, history, files, entries: inspect(files, rows), lock, emit })
+    return await fn({ db, watcher, history, files, entries: inspect(files, rows), lock, emit })
   } finally {
+    await watcher?.close()
     if (lock) await lock.release().catch(() => {})
     await db.close().catch(() => {})
   }
 }
 
 function context(s: Session, options: Options): RunContext {
-  return { db: s.db, history: s.history, lock: s.lock, onEvent: s.emit, signal: options.signal, done: [] }
+  return {
+    db: s.db,
+    history: s.history,
+    lock: s.lock,
+    onEvent: s.emit,
+    signal: options.signal,
+    done: [],
+    timeouts: {
+      lock: Math.round((options.ddlLockTimeout ?? DEFAULT_DDL_LOCK_TIMEOUT) * 1000),
+      statement: Math.round((options.statementTimeout ?? 0) * 1000),
+    },
+    retries: options.lockRetries ?? DEFAULT_LOCK_RETRIES,
+    watcher: s.watcher,
+  }
 }
 
 function stopIfAborted(options: Options, ctx: RunContext, direction: 'apply' | 'revert'): void {

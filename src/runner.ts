@@ -5,6 +5,7 @@ import {
   markFailed, markFinished, recordApplied, recordStarted, removeRecord, type History, type RecordInput,
 } from './history.js'
 import { isLockLost, type Lock } from './lock.js'
+import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.js'
 import { shapeOf } from './shape.js'
 import { locate, splitStatements } from './sqltext.js'
 import { quoteLiteral } from './ident.js'
@@ -18,6 +19,12 @@ export interface RunContext {
   signal: AbortSignal | undefined
   /** Labels of migrations applied (or reverted) so far in this run, for error messages. */
   done: string[]
+  /** PostgreSQL lock_timeout and statement_timeout for migration SQL, in milliseconds (0: none). */
+  timeouts: { lock: number; statement: number }
+  /** How often a transactional migration stopped by lock_timeout is tried again. */
+  retries: number
+  /** Samples what a long-running migration waits for, to name it if lock_timeout fires. */
+  watcher: BlockerWatcher | undefined
 }
 
 export interface StepResult {
@@ -42,7 +49,7 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise
   if (outside) {
     await runOutside(ctx, m, m.up, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
   } else {
-    await runInside(ctx, m, m.up, text, 'apply', [recordApplied(ctx.history, input)])
+    await retrying(ctx, m, () => runInside(ctx, m, m.up, text, 'apply', [recordApplied(ctx.history, input)]))
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
@@ -76,22 +83,49 @@ export async function revertMigration(ctx: RunContext, m: { version: string; nam
   if (outside) {
     await runOutside(ctx, m, down.file, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
   } else {
-    await runInside(ctx, m, down.file, text, 'revert', [removeRecord(ctx.history, m.version)])
+    await retrying(ctx, m, () => runInside(ctx, m, down.file, text, 'revert', [removeRecord(ctx.history, m.version)]))
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'revert-done', version: m.version, name: m.name, durationMs })
   return { version: m.version, name: m.name, durationMs, noTransaction: outside }
 }
 
+/**
+ * A transactional migration stopped by lock_timeout changed nothing, so it can simply be tried
+ * again: the application's queries behind it got through in the meantime.
+ */
+async function retrying(ctx: RunContext, m: { version: string; name: string }, attempt: () => Promise<void>): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!(error instanceof TinymigrateError) || error.sqlState !== LOCK_NOT_AVAILABLE || i > ctx.retries || ctx.signal?.aborted) throw error
+      const delay = Math.min(1000 * 2 ** (i - 1), 10_000)
+      ctx.onEvent({ type: 'warning', message: `${label(m)} gave up waiting for a lock after ${ctx.timeouts.lock / 1000}s and was rolled back. ${error.detail ?? ''}\nTrying again in ${delay / 1000}s (retry ${i} of ${ctx.retries}).` })
+      await new Promise((r) => setTimeout(r, delay))
+    }
+  }
+}
+
+const LOCK_NOT_AVAILABLE = '55P03'
+
+function settings(ctx: RunContext, scope: 'local' | 'session'): string {
+  const set = scope === 'local' ? 'set local' : 'set'
+  // Numbers we computed ourselves, not user text.
+  return `${set} lock_timeout = ${ctx.timeouts.lock}; ${set} statement_timeout = ${ctx.timeouts.statement};`
+}
+
 async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, text: string, direction: Direction, after: Statement[]): Promise<void> {
   const stop = cancelOnAbort(ctx)
+  const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
   try {
-    await ctx.db.transaction(ctx.lock?.guard ?? '', text, after)
+    await ctx.db.transaction(settings(ctx, 'local') + (ctx.lock?.guard ?? ''), text, after)
   } catch (error) {
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
-    throw failure(ctx, m, file, direction, cause, part === 'script' ? { base: 0, text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back')
+    throw failure(ctx, m, file, direction, cause, part === 'script' ? { base: 0, text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
   } finally {
+    watch?.stop()
     stop()
   }
 }
@@ -115,6 +149,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
+  await ctx.db.exec(settings(ctx, 'session'))
   try {
     for (const [i, statement] of statements.entries()) {
       ctx.onEvent({ type: 'statement', version: m.version, name: m.name, index: i + 1, total: statements.length })
@@ -128,6 +163,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     }
   } finally {
     stop()
+    await ctx.db.exec('reset lock_timeout; reset statement_timeout;').catch(() => {})
   }
   const params = [...(finish.params ?? [])]
   if (direction === 'apply') params[1] = Math.round(performance.now() - started)
@@ -160,6 +196,7 @@ const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTR
 function failure(
   ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, error: unknown,
   sent: { base: number; text: string } | undefined, outcome: Outcome, statement?: number, total?: number,
+  blocked?: Blocked,
 ): TinymigrateError {
   const name = label(m)
   const code = errorCode(error)
@@ -200,15 +237,21 @@ function failure(
     if (position > length && length > 0) at.column += 1
     location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
   }
-  const context = [pg.where ? `where: ${pg.where}` : '', pg.internal_query ? `internal query: ${pg.internal_query}` : ''].filter(Boolean).join('\n')
+  const waited = code === LOCK_NOT_AVAILABLE
+    ? (blocked ? describeBlocked(blocked) : `It waited longer than lock_timeout (${ctx.timeouts.lock / 1000}s) for a lock held by another session.`)
+    : ''
+  const context = [waited, pg.where ? `where: ${pg.where}` : '', pg.internal_query ? `internal query: ${pg.internal_query}` : ''].filter(Boolean).join('\n')
   const outcomeLine = outcome === 'partial'
     ? `${name} ran outside a transaction and stopped at statement ${statement} of ${total}: the statements before it took effect. tinymigrate status shows it as failed.`
     : outcome === 'unknown'
       ? `${name} failed at COMMIT, so it is not ${verb}.`
       : `${name} was rolled back and is not ${verb}.`
+  const fix = code === LOCK_NOT_AVAILABLE
+    ? 'Run the command again once that transaction has finished, or raise --ddl-lock-timeout.'
+    : `Fix the file, then run: tinymigrate ${direction === 'apply' ? 'up' : 'down'}`
   const next = outcome === 'partial'
     ? `${outcomeLine}\n${state}\nFix the problem, then finish or undo it by hand and run: tinymigrate repair ${m.version} --applied (or --rolled-back to run it again)`
-    : `${outcomeLine} ${state}\nFix the file, then run: tinymigrate ${direction === 'apply' ? 'up' : 'down'}`
+    : `${outcomeLine} ${state}\n${fix}`
   return new TinymigrateError('SQL_FAILED', pg.message ?? String(error), {
     ...progress,
     files: [file.path],

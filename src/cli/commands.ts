@@ -19,31 +19,37 @@ const CONNECTION = [
   '--quiet                print only errors',
 ]
 const LOCKING = ['--lock-timeout <seconds>  wait this long for another runner (default: 300)']
+const SAFETY_FLAGS = ['ddl-lock-timeout', 'lock-retries', 'statement-timeout']
+const SAFETY = [
+  '--ddl-lock-timeout <s>  a migration waits at most this long for a table lock, then rolls back (default: 10; 0: no limit)',
+  '--lock-retries <n>      try a migration stopped by --ddl-lock-timeout again n times (default: 2)',
+  '--statement-timeout <s> a statement of a migration runs at most this long (default: 0, no limit)',
+]
 
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'up',
     usage: 'tinymigrate up [N] [--to VERSION]',
     summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
-    options: ['--to <version>         apply up to and including this version', '--dry-run              print every statement that would run; change nothing', '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...CONNECTION],
+    options: ['--to <version>         apply up to and including this version', '--dry-run              print every statement that would run; change nothing', '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate up --wait 30',
-    flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout'],
+    flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', ...SAFETY_FLAGS],
   },
   {
     name: 'down',
     usage: 'tinymigrate down [N] [--to VERSION] [--all]',
     summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
-    options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', '--dry-run              print every statement that would run; change nothing', ...LOCKING, ...CONNECTION],
+    options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', '--dry-run              print every statement that would run; change nothing', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate down 1',
-    flags: ['to', 'all', 'dry-run', 'lock-timeout'],
+    flags: ['to', 'all', 'dry-run', 'lock-timeout', ...SAFETY_FLAGS],
   },
   {
     name: 'redo',
     usage: 'tinymigrate redo',
     summary: 'Roll back the newest migration and apply it again.',
-    options: ['--dry-run              print every statement that would run; change nothing', ...LOCKING, ...CONNECTION],
+    options: ['--dry-run              print every statement that would run; change nothing', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate redo',
-    flags: ['dry-run', 'lock-timeout'],
+    flags: ['dry-run', 'lock-timeout', ...SAFETY_FLAGS],
   },
   {
     name: 'status',
@@ -112,7 +118,7 @@ export const ALIASES: Record<string, string> = {
   rollback: 'down',
 }
 
-export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'to', 'message']
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'to', 'message', ...SAFETY_FLAGS]
 export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }

@@ -162,6 +162,11 @@ function seconds(flags: Parsed['flags'], name: string): number | undefined {
   return Number(v)
 }
 
+function whole(text: string, what: string): number {
+  if (!/^\d{1,6}$/.test(text)) throw usage(`${what} must be a whole number, not "${text}".`)
+  return Number(text)
+}
+
 function count(text: string, what: string): number {
   if (!/^\d+$/.test(text) || BigInt(text) === 0n || BigInt(text) > 1_000_000n) throw usage(`${what} must be a positive whole number, not "${text}".`)
   return Number(text)
@@ -176,7 +181,7 @@ function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string): string {
     if (vars.DATABASE_URL) return vars.DATABASE_URL
   }
   throw new TinymigrateError('NO_DATABASE_URL', 'No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL.', {
-    next: 'Pass --url postgres://user:password@host:5432/db, or set DATABASE_URL.',
+    next: 'Pass --url postgres://user@host:5432/db, or set DATABASE_URL.',
   })
 }
 
@@ -211,6 +216,9 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
     table: typeof f.table === 'string' ? f.table : undefined,
     wait: seconds(f, 'wait'),
     lockTimeout: seconds(f, 'lock-timeout'),
+    ddlLockTimeout: seconds(f, 'ddl-lock-timeout'),
+    statementTimeout: seconds(f, 'statement-timeout'),
+    lockRetries: f['lock-retries'] === undefined ? undefined : whole(String(f['lock-retries']), '--lock-retries'),
     onEvent,
     signal,
   }
