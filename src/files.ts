@@ -26,7 +26,7 @@ export interface MigrationFile {
 }
 
 // <version>_<name>.up.sql / .down.sql; the name is letters, digits, '_', '-', '.'.
-const MIGRATION = /^(\d+)_([\p{L}\p{N}_.-]+)\.(up|down)\.sql$/u
+const MIGRATION = /^(\d+)_([\p{L}\p{M}\p{N}_.-]+)\.(up|down)\.sql$/u
 
 /** A name that looks like it wants to be a migration: a .sql file starting with a digit, or an .up/.down file. */
 function looksLikeMigration(file: string): boolean {
@@ -42,17 +42,21 @@ export interface ParsedName {
 
 /** Pure: a file name → its parts, `undefined` for files that are not migrations, an Error string for malformed ones. */
 export function parseFileName(file: string): ParsedName | string | undefined {
+  // Hidden files are editors' and operating systems' (.#001_x.up.sql, ._001_x.up.sql), not ours.
+  if (file.startsWith('.')) return undefined
   const m = MIGRATION.exec(file)
   if (m) {
+    if (!/[\p{L}\p{N}]/u.test(m[2]!)) return 'the name after the version needs a letter or digit, like 001_create_users.up.sql'
     const version = m[1]!
     return { version, id: canonicalVersion(version), name: m[2]!, direction: m[3] as 'up' | 'down' }
   }
   if (!looksLikeMigration(file)) return undefined
   if (/^\d+_.+\.sql$/i.test(file) && !/\.(up|down)\.sql$/.test(file)) {
     return /\.(up|down)\.sql$/i.test(file)
-      ? 'the .up/.down suffix must be lower case'
+      ? 'the ending must be lower case: .up.sql or .down.sql'
       : 'a migration file ends in .up.sql or .down.sql'
   }
+  if (/^\d+_\.(up|down)\.sql$/.test(file)) return 'the name after the version is missing, like 001_create_users.up.sql'
   if (!/^\d+_/.test(file)) return 'a migration file name starts with digits and an underscore, like 001_create_users.up.sql'
   return 'the name after the version may hold only letters, digits, "_", "-" and "."'
 }
@@ -92,7 +96,7 @@ export function decodeSql(path: string, bytes: Uint8Array): string {
   }
   const nul = text.indexOf('\0')
   if (nul !== -1) {
-    throw new TinymigrateError('BAD_ENCODING', `${path} contains a NUL byte (at character ${nul + 1}); PostgreSQL cannot receive it.`, {
+    throw new TinymigrateError('BAD_ENCODING', `${path} contains a NUL byte (at character ${[...text.slice(0, nul)].length + 1}); PostgreSQL cannot receive it.`, {
       files: [path],
       next: 'Remove the NUL byte; the file may be binary or saved as UTF-16.',
     })
@@ -125,14 +129,14 @@ export function loadMigrations(dir: string): MigrationFile[] {
 
 /** Pure given `read`: pair up and down files by version and report every naming problem. */
 export function collectMigrations(dir: string, names: string[], read: (file: string) => SqlFile): MigrationFile[] {
-  const malformed: string[] = []
+  const malformed: { path: string; why: string }[] = []
   const ups = new Map<string, { file: string; parsed: ParsedName }[]>()
   const downs = new Map<string, { file: string; parsed: ParsedName }[]>()
   for (const file of names) {
     const parsed = parseFileName(file)
     if (parsed === undefined) continue
     if (typeof parsed === 'string') {
-      malformed.push(`${join(dir, file)}: ${parsed}`)
+      malformed.push({ path: join(dir, file), why: parsed })
       continue
     }
     const into = parsed.direction === 'up' ? ups : downs
@@ -141,8 +145,8 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
     into.set(parsed.id, list)
   }
   if (malformed.length > 0) {
-    throw new TinymigrateError('BAD_FILENAME', `Malformed migration file name${malformed.length > 1 ? 's' : ''}:\n${malformed.map((m) => '  ' + m).join('\n')}`, {
-      files: malformed.map((m) => m.slice(0, m.lastIndexOf(': '))),
+    throw new TinymigrateError('BAD_FILENAME', `Malformed migration file name${malformed.length > 1 ? 's' : ''}:\n${malformed.map((m) => `  ${m.path}: ${m.why}`).join('\n')}`, {
+      files: malformed.map((m) => m.path),
       next: 'Rename to <version>_<name>.up.sql (and .down.sql), for example 001_create_users.up.sql.',
     })
   }
@@ -205,5 +209,5 @@ export function nextVersion(existing: string[], now: Date): string {
 
 /** Pure: `Add Users!` → `add_users`. */
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')
+  return name.toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '_').replace(/^_+|_+$/g, '')
 }

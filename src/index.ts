@@ -20,7 +20,7 @@ import {
   updateChecksum, type History,
 } from './history.js'
 import { parseQualifiedName } from './ident.js'
-import { acquireLock, lockKey, type Lock } from './lock.js'
+import { acquireLease, acquireLock, lockKey, type Lock, type LockHolder } from './lock.js'
 import {
   currentVersion, inspect, listLabels, planDown, planStamp, planUp, type Entry, type State,
 } from './plan.js'
@@ -43,6 +43,8 @@ export const DEFAULT_LOCK_TIMEOUT = 300
  * queued behind a long transaction would otherwise stall every query of the application behind it.
  */
 export const DEFAULT_DDL_LOCK_TIMEOUT = 10
+/** Seconds a lease (lock mode `lease`) lives without a heartbeat; the heartbeat runs every third of it. */
+export const LEASE_TTL = 30
 /** How often a migration stopped by that timeout is tried again. */
 export const DEFAULT_LOCK_RETRIES = 2
 
@@ -59,6 +61,11 @@ export interface Options {
   wait?: number
   /** Seconds to wait for another runner's lock (default 300). */
   lockTimeout?: number
+  /**
+   * How runners exclude each other: `advisory` (default) is a session advisory lock; `lease` is
+   * a row with an expiry and a heartbeat, for transaction-mode poolers such as PgBouncer.
+   */
+  lockMode?: 'advisory' | 'lease'
   /** Seconds a migration may wait for a table lock before it is rolled back (default 10; 0: no limit). */
   ddlLockTimeout?: number
   /** Times a migration stopped by `ddlLockTimeout` is tried again (default 2). */
@@ -150,10 +157,17 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     const history = await locateHistory(db, tableName)
     if (mode.lock) {
       const started = Date.now()
-      lock = await acquireLock(db, lockKey(history.table.schema, history.table.name), {
+      const waiting = {
         timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
-        onWait: (holder) => emit({ type: 'lock-wait', holder }),
-      })
+        onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
+      }
+      lock = options.lockMode === 'lease'
+        ? await acquireLease(db, history.table.schema, history.table.name, {
+          ...waiting,
+          ttl: LEASE_TTL,
+          openSide: () => openDb({ url: options.url, sql: options.sql }),
+        })
+        : await acquireLock(db, lockKey(history.table.schema, history.table.name), waiting)
       emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
       // Another runner may have created the table while this one waited.
       if (!history.exists) Object.assign(history, await locateHistory(db, tableName))

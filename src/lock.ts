@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from './db.js'
 import { TinymigrateError } from './errors.js'
+import { quoteIdent } from './ident.js'
 
 export interface LockHolder {
   pid: number
@@ -107,4 +108,104 @@ end $tinymigrate$;`
 
 export function isLockLost(error: unknown): boolean {
   return error instanceof Error && error.message.includes('no longer holds the migration lock')
+}
+
+/**
+ * Lease mode, for transaction-mode poolers (PgBouncer) and engines without advisory locks: a row
+ * in `<history>_lock` names the holder and an expiry; a heartbeat on a second connection extends
+ * it while the run goes on, and a runner that dies loses it when it expires.
+ */
+export interface LeaseOptions extends AcquireOptions {
+  /** Seconds a lease lives without a heartbeat. */
+  ttl: number
+  /** A second connection for the heartbeat: the first may be busy with a long migration. */
+  openSide: () => Promise<Db>
+}
+
+export function leaseTable(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table + '_lock')}`
+}
+
+export async function acquireLease(db: Db, schema: string, table: string, options: LeaseOptions): Promise<Lock> {
+  const t = leaseTable(schema, table)
+  await createLeaseTable(db, schema, t)
+  const token = randomBytes(12).toString('hex')
+  const deadline = Date.now() + options.timeout * 1000
+  let delay = 50
+  let announced = false
+  for (;;) {
+    // Takes the row when it is free or expired; never waits on another runner.
+    const won = await db.query<{ holder: string }>(
+      `insert into ${t} as l (id, holder, pid, acquired_at, expires_at)
+       values (1, $1, pg_catalog.pg_backend_pid(), now(), now() + $2 * interval '1 second')
+       on conflict (id) do update
+         set holder = excluded.holder, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+         where l.expires_at < now()
+       returning holder`,
+      [token, options.ttl],
+    )
+    if (won.length > 0) break
+    const [row] = await db.query<{ pid: number; acquired_at: Date; expires_at: Date }>(`select pid, acquired_at, expires_at from ${t} where id = 1`)
+    const holder: LockHolder | undefined = row ? { pid: row.pid, application: 'tinymigrate (lease)', user: '', client: null, since: row.acquired_at } : undefined
+    if (!announced) {
+      options.onWait?.(holder)
+      announced = true
+    }
+    if (Date.now() >= deadline) {
+      throw new TinymigrateError('LOCK_TIMEOUT', `Another runner still holds the migration lease after ${options.timeout}s${row ? ` (taken at ${row.acquired_at.toISOString()}, expires at ${row.expires_at.toISOString()} unless renewed)` : ''}.`, {
+        next: 'Wait for it to finish and try again, or raise --lock-timeout. A runner that died releases the lease when it expires.',
+      })
+    }
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))))
+    delay = Math.min(delay * 2, 500)
+  }
+  let side: Db | undefined
+  let lost = false
+  const beat = setInterval(() => {
+    void (async () => {
+      try {
+        side ??= await options.openSide()
+        const renewed = await side.query(`update ${t} set expires_at = now() + $2 * interval '1 second' where id = 1 and holder = $1 returning 1`, [token, options.ttl])
+        if (renewed.length === 0) lost = true
+      } catch {
+        // A missed beat is not fatal: the guard in each migration decides.
+      }
+    })()
+  }, Math.max(1000, (options.ttl * 1000) / 3))
+  beat.unref()
+  return {
+    key: 0n,
+    // The token is ours (random hex), never user text.
+    guard: `do $tinymigrate$ begin
+  if not exists (select from ${t} where id = 1 and holder = '${token}' and expires_at > clock_timestamp()) then
+    raise exception 'tinymigrate: this session no longer holds the migration lock';
+  end if;
+end $tinymigrate$;`,
+    async release() {
+      clearInterval(beat)
+      await side?.close().catch(() => {})
+      if (!lost) await db.query(`delete from ${t} where id = 1 and holder = $1`, [token])
+    },
+  }
+}
+
+async function createLeaseTable(db: Db, schema: string, t: string): Promise<void> {
+  const ddl = `begin;
+    set local client_min_messages = warning;
+    create schema if not exists ${quoteIdent(schema)};
+    create table if not exists ${t} (
+      id          integer     primary key check (id = 1),
+      holder      text        not null,
+      pid         integer,
+      acquired_at timestamptz not null,
+      expires_at  timestamptz not null
+    );
+    commit;`
+  try {
+    await db.exec(ddl)
+  } catch (error) {
+    // Two runners creating it at the same moment: one wins, the other finds it there.
+    if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error
+    await db.exec('rollback').catch(() => {})
+  }
 }

@@ -70,7 +70,7 @@ export function checkApplied(entries: Entry[]): void {
     const first = failed[0]!
     throw new TinymigrateError('PARTIAL_MIGRATION',
       `${label(first)} did not finish: it ran outside a transaction and stopped part-way${first.row?.note ? ` (${first.row.note})` : ''}.`, {
-        files: failed.map((e) => label(e)),
+        files: failed.map((e) => e.file?.up.path ?? label(e)),
         next: `Check what it changed in the database, then either finish it by hand and run: tinymigrate repair ${first.version} --applied\n` +
           `or undo its partial changes and run: tinymigrate repair ${first.version} --rolled-back (up then runs it again)`,
       })
@@ -94,6 +94,7 @@ export interface UpRequest {
 
 /** Pure: which files `up` applies, in order. */
 export function planUp(entries: Entry[], request: UpRequest): MigrationFile[] {
+  checkCount(request.count)
   checkApplied(entries)
   let pending = entries.filter((e) => e.state === 'pending' || e.state === 'out-of-order')
   if (request.to !== undefined) {
@@ -122,6 +123,7 @@ export interface DownRequest {
 
 /** Pure: which applied migrations `down` reverts, newest first. */
 export function planDown(entries: Entry[], request: DownRequest): Entry[] {
+  checkCount(request.count)
   checkApplied(entries)
   const applied = entries.filter((e) => e.row).reverse()
   if (request.all) return applied
@@ -130,6 +132,12 @@ export function planDown(entries: Entry[], request: DownRequest): Entry[] {
     return applied.filter((e) => BigInt(e.id) > BigInt(to.id))
   }
   return applied.slice(0, request.count ?? 1)
+}
+
+function checkCount(count: number | undefined): void {
+  if (count !== undefined && !(Number.isInteger(count) && count >= 0)) {
+    throw new TinymigrateError('USAGE', `A migration count is a whole number, not ${count}.`, { next: 'Example: tinymigrate down 1' })
+  }
 }
 
 export type StampTarget = 'head' | 'base' | string

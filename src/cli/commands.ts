@@ -18,7 +18,10 @@ const CONNECTION = [
   '--json                 print one JSON document on stdout',
   '--quiet                print only errors',
 ]
-const LOCKING = ['--lock-timeout <seconds>  wait this long for another runner (default: 300)']
+const LOCKING = [
+  '--lock-timeout <seconds>  wait this long for another runner (default: 300)',
+  '--lock-mode <mode>     advisory (default), or lease behind a transaction-mode pooler such as PgBouncer',
+]
 const SAFETY_FLAGS = ['ddl-lock-timeout', 'lock-retries', 'statement-timeout']
 const SAFETY = [
   '--ddl-lock-timeout <s>  a migration waits at most this long for a table lock, then rolls back (default: 10; 0: no limit)',
@@ -33,7 +36,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
     options: ['--to <version>         apply up to and including this version', '--dry-run              print every statement that would run; change nothing', '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate up --wait 30',
-    flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', ...SAFETY_FLAGS],
+    flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
   },
   {
     name: 'down',
@@ -41,7 +44,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
     options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', '--dry-run              print every statement that would run; change nothing', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate down 1',
-    flags: ['to', 'all', 'dry-run', 'lock-timeout', ...SAFETY_FLAGS],
+    flags: ['to', 'all', 'dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
   },
   {
     name: 'redo',
@@ -49,7 +52,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Roll back the newest migration and apply it again.',
     options: ['--dry-run              print every statement that would run; change nothing', ...LOCKING, ...SAFETY, ...CONNECTION],
     example: 'tinymigrate redo',
-    flags: ['dry-run', 'lock-timeout', ...SAFETY_FLAGS],
+    flags: ['dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
   },
   {
     name: 'status',
@@ -89,7 +92,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Record migrations as applied up to VERSION (and later ones as not applied) without running them.',
     options: ['--dry-run              print the history writes; change nothing', ...LOCKING, ...CONNECTION],
     example: 'tinymigrate stamp head',
-    flags: ['dry-run', 'lock-timeout'],
+    flags: ['dry-run', 'lock-timeout', 'lock-mode'],
   },
   {
     name: 'verify',
@@ -105,7 +108,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Settle a migration that stopped part-way outside a transaction, or accept edits to applied files.',
     options: ['--applied              it was finished by hand: record it as applied', '--rolled-back          its changes were undone: forget it, so up runs it again', '--checksums            store the checksums of edited applied files', ...LOCKING, ...CONNECTION],
     example: 'tinymigrate repair 004 --rolled-back',
-    flags: ['applied', 'rolled-back', 'checksums', 'lock-timeout'],
+    flags: ['applied', 'rolled-back', 'checksums', 'lock-timeout', 'lock-mode'],
   },
 ]
 
@@ -118,7 +121,7 @@ export const ALIASES: Record<string, string> = {
   rollback: 'down',
 }
 
-export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'to', 'message', ...SAFETY_FLAGS]
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', ...SAFETY_FLAGS]
 export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }

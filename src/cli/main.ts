@@ -162,6 +162,12 @@ function seconds(flags: Parsed['flags'], name: string): number | undefined {
   return Number(v)
 }
 
+function lockMode(value: string | boolean | undefined): 'advisory' | 'lease' | undefined {
+  if (value === undefined) return undefined
+  if (value === 'advisory' || value === 'lease') return value
+  throw usage(`--lock-mode is advisory or lease, not "${String(value)}".`)
+}
+
 function whole(text: string, what: string): number {
   if (!/^\d{1,6}$/.test(text)) throw usage(`${what} must be a whole number, not "${text}".`)
   return Number(text)
@@ -216,6 +222,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
     table: typeof f.table === 'string' ? f.table : undefined,
     wait: seconds(f, 'wait'),
     lockTimeout: seconds(f, 'lock-timeout'),
+    lockMode: lockMode(f['lock-mode']),
     ddlLockTimeout: seconds(f, 'ddl-lock-timeout'),
     statementTimeout: seconds(f, 'statement-timeout'),
     lockRetries: f['lock-retries'] === undefined ? undefined : whole(String(f['lock-retries']), '--lock-retries'),

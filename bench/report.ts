@@ -1,0 +1,93 @@
+// The benchmark's results as data, and its two renderings: a small text table and --json.
+
+export interface Sample {
+  /** Short name for the table: `tinymigrate up`, `node -e 0`, `psql -f script`. */
+  label: string
+  /** The exact command line, temp paths shortened to <tmp>. */
+  command: string
+  medianMs: number
+  samplesMs: number[]
+}
+
+export type Result =
+  | { kind: 'ratio'; workload: string; timed: Sample; baseline: Sample; ratio: number; target: number | null }
+  | { kind: 'memory'; workload: string; command: string; method: string; medianMb: number; samplesMb: number[]; limitMb: number }
+  | { kind: 'not-built'; workload: string }
+
+export interface Environment {
+  date: string
+  cores: number
+  cpu: string
+  node: string
+  postgres: string
+  command: string
+  runs: number
+  tmp: string
+}
+
+function ok(r: Result): boolean | null {
+  if (r.kind === 'ratio') return r.target === null ? null : r.ratio <= r.target
+  if (r.kind === 'memory') return r.medianMb < r.limitMb
+  return null
+}
+
+function ms(n: number): string {
+  return `${n.toFixed(1)} ms`
+}
+
+function row(r: Result): string[] {
+  const pass = ok(r)
+  const verdict = pass === null ? '' : pass ? 'ok' : 'MISSED'
+  switch (r.kind) {
+    case 'ratio':
+      return [r.workload, ms(r.timed.medianMs), `${ms(r.baseline.medianMs)} (${r.baseline.label})`, `${r.ratio.toFixed(2)}x`,
+        r.target === null ? 'info' : `≤ ${r.target.toFixed(1)}x`, verdict]
+    case 'memory':
+      return [r.workload, `${r.medianMb.toFixed(1)} MB`, '', '', `< ${r.limitMb} MB`, verdict]
+    case 'not-built':
+      return [r.workload, 'not built', '', '', '', '']
+  }
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
+}
+
+export function renderText(env: Environment, results: Result[]): string {
+  const head = [
+    `date      ${env.date}`,
+    `cores     ${env.cores} (${env.cpu})`,
+    `postgres  ${env.postgres}`,
+    `node      ${env.node}`,
+    `command   ${env.command}`,
+    `runs      ${env.runs} per figure (median; whole-process wall time, spawn to exit), after one warm-up`,
+  ]
+  const body = table(['workload', 'timed (median)', 'baseline (median)', 'ratio', 'target', 'ok'], results.map(row))
+  const commands = results.flatMap((r) => {
+    if (r.kind === 'ratio') return [`${r.workload}:`, `  timed     ${r.timed.command}`, `  baseline  ${r.baseline.command}`]
+    if (r.kind === 'memory') return [`${r.workload}:`, `  measured  ${r.method}: ${r.command}`]
+    return []
+  })
+  return [...head, '', body, '', `commands (<tmp> = ${env.tmp}, removed after the run):`, ...commands].join('\n') + '\n'
+}
+
+export function renderJson(env: Environment, results: Result[]): string {
+  const round = (n: number) => Math.round(n * 100) / 100
+  const sample = (s: Sample) => ({ ...s, medianMs: round(s.medianMs), samplesMs: s.samplesMs.map(round) })
+  const doc = {
+    ...env,
+    results: results.map((r) => {
+      switch (r.kind) {
+        case 'ratio':
+          return { workload: r.workload, timed: sample(r.timed), baseline: sample(r.baseline), ratio: round(r.ratio), target: r.target, ok: ok(r) }
+        case 'memory':
+          return { workload: r.workload, command: r.command, method: r.method, medianMb: round(r.medianMb), samplesMb: r.samplesMb.map(round), limitMb: r.limitMb, ok: ok(r) }
+        case 'not-built':
+          return { workload: r.workload, status: 'not built', ok: null }
+      }
+    }),
+  }
+  return JSON.stringify(doc, null, 2) + '\n'
+}
