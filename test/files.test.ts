@@ -210,7 +210,7 @@ test('collectMigrations: every malformed name is listed at once, with its reason
   throwsCode(() => collectMigrations(dir, names, read), 'BAD_FILENAME', (e) => {
     assert.deepEqual(e.files, ['migrations/-1_x.up.sql', 'migrations/001_x.UP.sql', 'migrations/001_x.sql', 'migrations/1-x.up.sql'])
     assert.match(e.message, /^Malformed migration file names:/)
-    assert.match(e.message, /migrations\/001_x\.UP\.sql: the \.up\/\.down suffix must be lower case/)
+    assert.match(e.message, /migrations\/001_x\.UP\.sql: the ending must be lower case: \.up\.sql or \.down\.sql/)
     assert.match(e.message, /migrations\/001_x\.sql: a migration file ends in \.up\.sql or \.down\.sql/)
     assert.match(e.message, /migrations\/1-x\.up\.sql: a migration file name starts with digits/)
     assert.doesNotMatch(e.message, /README|schema|002_ok/)
