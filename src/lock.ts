@@ -101,7 +101,9 @@ end $tinymigrate$;`
     key,
     guard,
     async release() {
-      await db.query('select pg_catalog.pg_advisory_unlock($1::bigint)', [key.toString()])
+      // After a reconnect this is another session, which holds nothing: unlocking there would
+      // only draw a "you don't own a lock" warning. The lost session's lock went with it.
+      await db.query('select case when pg_catalog.pg_backend_pid() = $2 then pg_catalog.pg_advisory_unlock($1::bigint) end', [key.toString(), db.pid])
     },
   }
 }
