@@ -87,21 +87,28 @@ export async function openDb(options: OpenOptions): Promise<Db> {
   validateUrl(options.url)
   const deadline = Date.now() + Math.max(0, options.wait ?? 0) * 1000
   for (let attempt = 1; ; attempt++) {
-    const sql = postgres(options.url, {
-      max: 1,
-      prepare: false, // works behind transaction-mode poolers; unnamed statements cost nothing here
-      fetch_types: false, // one round trip less at start-up; no custom array types are read
-      connect_timeout: 10,
-      idle_timeout: 0,
-      max_lifetime: null,
-      connection: { application_name: 'tinymigrate' },
-      onnotice: (n) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') }),
-    })
+    let sql: postgres.Sql | undefined
     try {
+      sql = postgres(options.url, {
+        max: 1,
+        prepare: false, // works behind transaction-mode poolers; unnamed statements cost nothing here
+        fetch_types: false, // one round trip less at start-up; no custom array types are read
+        connect_timeout: 10,
+        idle_timeout: 0,
+        max_lifetime: null,
+        connection: { application_name: 'tinymigrate' },
+        onnotice: (n) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') }),
+      })
       const [row] = await sql.unsafe('select pg_catalog.pg_backend_pid() as pid')
-      return wrap(sql, Number(row!.pid), () => sql.end({ timeout: 5 }))
+      const open = sql
+      return wrap(open, Number(row!.pid), () => open.end({ timeout: 5 }))
     } catch (error) {
-      await sql.end({ timeout: 0 }).catch(() => {})
+      await sql?.end({ timeout: 0 }).catch(() => {})
+      if (error instanceof URIError) {
+        throw new TinymigrateError('BAD_URL', `The database URL has a malformed %-escape: ${redactUrl(options.url)}`, {
+          next: 'Percent-encode special characters in the user name and password (% as %25, @ as %40).',
+        })
+      }
       const code = errorCode(error)
       const delay = Math.min(250 * 2 ** (attempt - 1), 2000)
       if (TRANSIENT.has(code) && Date.now() + delay < deadline) {

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'DUPLICATE_VERSION'
   | 'ORPHAN_DOWN'
   | 'BAD_ENCODING'
+  | 'FILE_UNREADABLE'
   | 'UNKNOWN_VERSION'
   | 'FILE_EXISTS'
   | 'HISTORY_NEWER'

@@ -105,7 +105,17 @@ export function decodeSql(path: string, bytes: Uint8Array): string {
 }
 
 function readSql(path: string): SqlFile {
-  const text = decodeSql(path, readFileSync(path))
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (error) {
+    const why = (error as { code?: string }).code === 'EISDIR' ? 'it is a directory' : (error as Error).message
+    throw new TinymigrateError('FILE_UNREADABLE', `Cannot read ${path}: ${why}.`, {
+      files: [path],
+      next: 'Make it a readable regular file, or move it out of the migrations directory.',
+    })
+  }
+  const text = decodeSql(path, bytes)
   return { path, text, noTransaction: hasNoTransactionMarker(text) }
 }
 

@@ -66,6 +66,15 @@ function decide(ctx: RunContext, file: SqlFile): { outside: boolean; text: strin
   if (file.noTransaction) return { outside: true, text: file.text }
   const shape = shapeOf(file.text)
   if (shape.mode === 'wrapped') return { outside: false, text: shape.text }
+  if (shape.mode === 'unbalanced') {
+    const at = locate(file.text, [...file.text.slice(0, shape.at)].length + 1)
+    throw new TinymigrateError('SQL_FAILED', `${file.path} opens a transaction that it never commits; nothing was run.`, {
+      files: [file.path],
+      location: { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt },
+      applied: ctx.done,
+      next: 'End the block with COMMIT, or remove the BEGIN: tinymigrate runs each migration in a transaction of its own.',
+    })
+  }
   if (shape.mode === 'statements') {
     ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction, statement by statement: ${shape.reason}. Add -- tinymigrate:no-transaction as its first line to say so explicitly.` })
     return { outside: true, text: file.text }

@@ -12,6 +12,7 @@ export type Shape =
   | { mode: 'transaction' }
   | { mode: 'wrapped'; text: string }
   | { mode: 'statements'; reason: string }
+  | { mode: 'unbalanced'; at: number }
 
 // Statements PostgreSQL refuses inside a transaction block.
 const OUTSIDE: [RegExp, string][] = [
@@ -73,5 +74,13 @@ export function shapeOf(text: string): Shape {
     }
     return { mode: 'wrapped', text: body }
   }
+  // Run statement by statement, a BEGIN that is never closed would swallow the history write,
+  // and the session's end would roll both back: refuse such a file before anything runs.
+  let open: Statement | undefined
+  for (const [i, c] of controls.entries()) {
+    if (c === 'begin') open = statements[i]
+    else if (c === 'commit' || c === 'rollback') open = undefined
+  }
+  if (open) return { mode: 'unbalanced', at: open.start }
   return { mode: 'statements', reason: 'it manages its own transactions (BEGIN/COMMIT/ROLLBACK) in a way that cannot run inside one transaction' }
 }

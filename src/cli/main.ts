@@ -14,7 +14,7 @@ import { createOutput, migrationRows, ms, renderEvent, table, type Output } from
 export const EXIT_CODES: Record<ErrorCode, number> = {
   SQL_FAILED: 1, CONNECTION_LOST: 1,
   USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
-  ORPHAN_DOWN: 2, BAD_ENCODING: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2,
+  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2,
   CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
@@ -121,8 +121,9 @@ function parse(argv: string[]): Parsed {
   const steps = argv.filter((a) => /^[-+]\d+$/.test(a))
   let unknown: string | undefined
   const args = mri(argv.filter((a) => !steps.includes(a)), {
-    string: STRING_FLAGS,
-    boolean: BOOLEAN_FLAGS,
+    // Copies: mri appends aliases to these arrays, which would grow the shared ones on every call.
+    string: [...STRING_FLAGS],
+    boolean: [...BOOLEAN_FLAGS],
     alias: aliasTable(),
     unknown: (flag) => { unknown ??= flag },
   })
