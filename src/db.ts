@@ -1,6 +1,7 @@
 import postgres from 'postgres'
 import { TinymigrateError } from './errors.js'
 import { redactUrl, rememberSecret } from './redact.js'
+import { sleep, throwIfAborted } from './sleep.js'
 
 /** A parameterised statement: values travel as parameters, never spliced into the text. */
 export interface Statement {
@@ -21,11 +22,11 @@ export interface Db {
   /** A script of any number of statements (simple protocol), as a migration file is sent. */
   exec(text: string): Promise<void>
   /**
-   * Run `begin`, `prefix`, `script`, `after…`, `commit` as one transaction, in as few round trips
-   * as the driver allows. If anything fails the transaction is rolled back and the first error
-   * is thrown, marked with the part that failed.
+   * Run `begin`, `prefix`, each of `script`, `after…`, `commit` as one transaction, in as few
+   * round trips as the driver allows. If anything fails the transaction is rolled back and the
+   * first error is thrown, marked with the part (and the script statement) that failed.
    */
-  transaction(prefix: string, script: string, after: Statement[]): Promise<void>
+  transaction(prefix: string, script: string[], after: Statement[]): Promise<void>
   /** Cancel whatever is running now (Ctrl-C): the server rolls back the open transaction. */
   cancel(): Promise<void>
   close(): Promise<void>
@@ -35,6 +36,8 @@ export interface Db {
 export type FailedPart = 'prefix' | 'script' | 'after' | 'commit'
 
 export class PartError extends Error {
+  /** With part `script`: the index of the statement that failed. */
+  index = -1
   constructor(readonly part: FailedPart, readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause))
   }
@@ -53,6 +56,7 @@ export interface OpenOptions {
   wait?: number
   onNotice?: (notice: Notice) => void
   onRetry?: (attempt: number, reason: string, delayMs: number) => void
+  signal?: AbortSignal
 }
 
 // Errors that mean "not up yet" rather than "wrong": worth retrying under --wait.
@@ -64,6 +68,9 @@ const TRANSIENT = new Set([
 ])
 
 export function validateUrl(url: string): URL {
+  // Remember the password before anything can fail, so no message can print it.
+  const raw = /^[a-z][a-z0-9+.-]*:\/\/([^\s:/@]*):(.*)@/i.exec(url)
+  if (raw) rememberSecret(raw[2], raw[1])
   let u: URL
   try {
     u = new URL(url)
@@ -77,7 +84,7 @@ export function validateUrl(url: string): URL {
       next: 'Use a postgres:// or postgresql:// URL.',
     })
   }
-  rememberSecret(u.password)
+  rememberSecret(u.password, u.username)
   return u
 }
 
@@ -113,7 +120,8 @@ export async function openDb(options: OpenOptions): Promise<Db> {
       const delay = Math.min(250 * 2 ** (attempt - 1), 2000)
       if (TRANSIENT.has(code) && Date.now() + delay < deadline) {
         options.onRetry?.(attempt, describeConnectError(error), delay)
-        await new Promise((r) => setTimeout(r, delay))
+        await sleep(delay, options.signal)
+        throwIfAborted(options.signal, 'waiting for the database')
         continue
       }
       throw connectError(options.url, error, options.wait ?? 0)
@@ -155,10 +163,12 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
     async transaction(prefix, script, after) {
       // Pipelined: every part is written before the first reply is read, so a migration costs one
       // round trip. If a part fails, the server refuses the rest of the block and turns the final
-      // COMMIT into a ROLLBACK, so nothing after the failure can take effect.
+      // COMMIT into a ROLLBACK, so nothing after the failure can take effect. Each statement of
+      // the script is a message of its own, so a failure names its statement even when the
+      // server sends no error position.
       const parts: [FailedPart, Promise<unknown>][] = [
         ['prefix', track(sql.unsafe('begin;' + prefix))],
-        ...(script.trim() ? [['script', track(sql.unsafe(script))] as [FailedPart, Promise<unknown>]] : []),
+        ...script.map((text): [FailedPart, Promise<unknown>] => ['script', track(sql.unsafe(text))]),
         ...after.map((s): [FailedPart, Promise<unknown>] => ['after', track(sql.unsafe(s.text, (s.params ?? []) as postgres.ParameterOrJSON<never>[]))]),
         ['commit', track(sql.unsafe('commit'))],
       ]
@@ -166,11 +176,17 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
       const failed = settled.findIndex((s) => s.status === 'rejected')
       if (failed !== -1) {
         // Nothing to clean up: the server answered the COMMIT with ROLLBACK, or the session is gone.
-        throw new PartError(parts[failed]![0], (settled[failed] as PromiseRejectedResult).reason)
+        const error = new PartError(parts[failed]![0], (settled[failed] as PromiseRejectedResult).reason)
+        if (error.part === 'script') error.index = failed - 1
+        throw error
       }
     },
     async cancel() {
-      await Promise.allSettled([...inflight].map((q) => q.cancel()))
+      // Only the statement the server is running: its failure aborts the transaction, and the
+      // statements pipelined behind it fail with it. (Cancelling a query that is sent but not
+      // yet running would make the driver drop it from its queue and never settle it.)
+      const [first] = inflight
+      if (first && (first as { active?: boolean }).active) await first.cancel()
     },
     close: end,
   }

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'FILE_EXISTS'
   | 'HISTORY_NEWER'
   | 'HISTORY_FOREIGN'
+  | 'PERMISSION_DENIED'
   // verification
   | 'CHECKSUM_MISMATCH'
   | 'OUT_OF_ORDER'
@@ -27,6 +28,7 @@ export type ErrorCode =
   | 'SQL_FAILED'
   | 'CONNECT_FAILED'
   | 'CONNECTION_LOST'
+  | 'DATABASE_ERROR'
   | 'INTERRUPTED'
   // locking
   | 'LOCK_TIMEOUT'

@@ -25,7 +25,7 @@ import {
   currentVersion, inspect, listLabels, planDown, planStamp, planUp, type Entry, type State,
 } from './plan.js'
 import { hasNoTransactionMarker } from './sqltext.js'
-import { applyMigration, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
+import { applyMigration, describeApply, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
 
 export { TinymigrateError, isTinymigrateError } from './errors.js'
 export type { ErrorCode, Location } from './errors.js'
@@ -147,6 +147,7 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     url: options.url,
     sql: options.sql,
     wait: options.wait,
+    signal: options.signal,
     onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
     onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
   })
@@ -159,6 +160,7 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
       const started = Date.now()
       const waiting = {
         timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
+        signal: options.signal,
         onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
       }
       lock = options.lockMode === 'lease'
@@ -174,11 +176,41 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     }
     const rows = await readHistory(db, history)
     return await fn({ db, watcher, history, files, entries: inspect(files, rows), lock, emit })
+  } catch (error) {
+    throw typed(error, tableName)
   } finally {
     await watcher?.close()
     if (lock) await lock.release().catch(() => {})
     await db.close().catch(() => {})
   }
+}
+
+/**
+ * Errors from tinymigrate's own statements (history, lock) become typed errors: a role without
+ * the privileges it needs is a configuration problem, not a bug.
+ */
+function typed(error: unknown, table: { schema: string | undefined; name: string }): unknown {
+  if (error instanceof TinymigrateError) return error
+  const e = error as { code?: string; message?: string; severity?: string }
+  const where = `${table.schema ? table.schema + '.' : ''}${table.name}`
+  if (e?.code === '42501') {
+    return new TinymigrateError('PERMISSION_DENIED', `${e.message} (while reading or writing the history table ${where}).`, {
+      sqlState: e.code,
+      next: `Run as the role that owns ${where}, or grant this role select, insert, update and delete on it (and create on its schema for the first run).`,
+    })
+  }
+  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity) {
+    return new TinymigrateError('DATABASE_ERROR', `${e.message} (while reading or writing the history table ${where}).`, {
+      sqlState: e.code,
+      next: 'Check the database and the --table option, then run the command again.',
+    })
+  }
+  if (['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET'].includes(e?.code ?? '')) {
+    return new TinymigrateError('CONNECTION_LOST', `The connection to the database was lost: ${e.message}.`, {
+      next: 'Check the server, then run the command again (tinymigrate status tells what is applied).',
+    })
+  }
+  return error
 }
 
 function context(s: Session, options: Options): RunContext {
@@ -188,7 +220,8 @@ function context(s: Session, options: Options): RunContext {
     lock: s.lock,
     onEvent: s.emit,
     signal: options.signal,
-    done: [],
+    applied: [],
+    reverted: [],
     timeouts: {
       lock: Math.round((options.ddlLockTimeout ?? DEFAULT_DDL_LOCK_TIMEOUT) * 1000),
       statement: Math.round((options.statementTimeout ?? 0) * 1000),
@@ -198,12 +231,16 @@ function context(s: Session, options: Options): RunContext {
   }
 }
 
-function stopIfAborted(options: Options, ctx: RunContext, direction: 'apply' | 'revert'): void {
+function stopIfAborted(options: Options, ctx: RunContext): void {
   if (!options.signal?.aborted) return
+  const done = [
+    ctx.reverted.length > 0 ? `Reverted before the interruption: ${ctx.reverted.join(', ')}.` : '',
+    ctx.applied.length > 0 ? `Applied before the interruption: ${ctx.applied.join(', ')}.` : '',
+  ].filter(Boolean).join(' ')
   throw new TinymigrateError('INTERRUPTED', 'Interrupted between migrations.', {
-    applied: direction === 'apply' ? ctx.done : [],
-    reverted: direction === 'revert' ? ctx.done : [],
-    next: `${ctx.done.length > 0 ? `${direction === 'apply' ? 'Applied' : 'Reverted'} before the interruption: ${ctx.done.join(', ')}.` : 'Nothing was changed.'} Run the command again to continue.`,
+    applied: ctx.applied,
+    reverted: ctx.reverted,
+    next: `${done || 'Nothing was changed.'} Run the command again to continue.`,
   })
 }
 
@@ -219,14 +256,14 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   return withSession(options, { lock: !options.dryRun }, async (s) => {
     const todo = planUp(s.entries, options)
     warnMissing(s)
-    if (options.dryRun) return dryRunUp(s, todo)
+    if (options.dryRun) return dryRunUp(s, options, todo)
     if (todo.length > 0) await ensureHistory(s.db, s.history)
     const ctx = context(s, options)
     const applied: StepResult[] = []
     for (const m of todo) {
-      stopIfAborted(options, ctx, 'apply')
+      stopIfAborted(options, ctx)
       applied.push(await applyMigration(ctx, m))
-      ctx.done.push(label(m))
+      ctx.applied.push(label(m))
     }
     return { applied, reverted: [], current: await currentOf(s), dryRun: false, statements: [] }
   })
@@ -237,13 +274,13 @@ export async function rollback(options: RollbackOptions = {}): Promise<RunResult
   return withSession(options, { lock: !options.dryRun }, async (s) => {
     const todo = planDown(s.entries, options)
     const sources = await downSources(s, todo)
-    if (options.dryRun) return dryRunDown(s, todo, sources)
+    if (options.dryRun) return dryRunDown(s, options, todo, sources)
     const ctx = context(s, options)
     const reverted: StepResult[] = []
     for (const [i, e] of todo.entries()) {
-      stopIfAborted(options, ctx, 'revert')
+      stopIfAborted(options, ctx)
       reverted.push(await revertMigration(ctx, e, sources[i]!))
-      ctx.done.push(label(e))
+      ctx.reverted.push(label(e))
     }
     return { applied: [], reverted, current: await currentOf(s), dryRun: false, statements: [] }
   })
@@ -261,14 +298,14 @@ export async function redo(options: RunOptions = {}): Promise<RunResult> {
     }
     const [source] = await downSources(s, [last])
     if (options.dryRun) {
-      const down = await dryRunDown(s, [last], [source!])
-      const up = dryRunUp(s, [last.file])
+      const down = dryRunDown(s, options, [last], [source!])
+      const up = dryRunUp(s, options, [last.file])
       return { ...down, statements: [...down.statements, ...up.statements] }
     }
     const ctx = context(s, options)
     const reverted = [await revertMigration(ctx, last, source!)]
-    ctx.done = []
-    stopIfAborted(options, ctx, 'apply')
+    ctx.reverted.push(label(last))
+    stopIfAborted(options, ctx)
     const applied = [await applyMigration(ctx, last.file)]
     return { applied, reverted, current: await currentOf(s), dryRun: false, statements: [] }
   })
@@ -297,7 +334,8 @@ async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
   }
   const missing = todo.filter((_, i) => sources[i] === undefined)
   if (missing.length > 0) {
-    throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${listLabels(missing)}\nNeither a .down.sql file nor a copy stored in history exists. Nothing was reverted.`, {
+    const expected = missing.map((e) => `  ${e.file ? e.file.up.path.replace(/\.up\.sql$/, '.down.sql') : label(e)}`).join('\n')
+    throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${expected}\nNeither that .down.sql file nor a copy stored in history exists. Nothing was reverted.`, {
       files: missing.map((e) => label(e)),
       next: `Write the missing .down.sql file${missing.length > 1 ? 's' : ''} next to the up file, then run the command again.`,
     })
@@ -305,31 +343,30 @@ async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
   return sources as RevertSource[]
 }
 
-function dryRunUp(s: Session, todo: MigrationFile[]): RunResult {
+function dryRunUp(s: Session, options: Options, todo: MigrationFile[]): RunResult {
+  const ctx = context(s, options)
   const statements: string[] = []
   if (!s.history.exists && todo.length > 0) statements.push(`-- create history table ${s.history.sqlName}`)
-  for (const m of todo) {
-    const write = display(recordApplied(s.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }))
-    statements.push(`-- ${label(m)} (${m.up.path})${m.up.noTransaction ? ', outside a transaction' : ''}`)
-    if (m.up.noTransaction) statements.push(m.up.text.trim(), write + ';')
-    else statements.push('begin;', m.up.text.trim(), write + ';', 'commit;')
-  }
+  const applied = todo.map((m) => {
+    const d = describeApply(ctx, m)
+    statements.push(...d.lines)
+    return { version: m.version, name: m.name, durationMs: 0, noTransaction: d.outside }
+  })
   const last = todo.at(-1)
-  return { applied: todo.map((m) => ({ version: m.version, name: m.name, durationMs: 0, noTransaction: m.up.noTransaction })), reverted: [], current: last?.version ?? currentVersion(s.entries)?.version ?? null, dryRun: true, statements }
+  return { applied, reverted: [], current: last?.version ?? currentVersion(s.entries)?.version ?? null, dryRun: true, statements }
 }
 
-async function dryRunDown(s: Session, todo: Entry[], sources: RevertSource[]): Promise<RunResult> {
+function dryRunDown(s: Session, options: Options, todo: Entry[], sources: RevertSource[]): RunResult {
+  const ctx = context(s, options)
   const statements: string[] = []
-  for (const [i, e] of todo.entries()) {
-    const src = sources[i]!
-    statements.push(`-- revert ${label(e)} (${src.file.path})`)
-    const write = display(removeRecord(s.history, e.version)) + ';'
-    if (src.file.noTransaction) statements.push(src.file.text.trim(), write)
-    else statements.push('begin;', src.file.text.trim(), write, 'commit;')
-  }
-  const reverted = new Set(todo.map((e) => e.id))
-  const remaining = s.entries.filter((e) => e.row && !reverted.has(e.id)).at(-1)
-  return { applied: [], reverted: todo.map((e) => ({ version: e.version, name: e.name, durationMs: 0, noTransaction: false })), current: remaining?.version ?? null, dryRun: true, statements }
+  const reverted = todo.map((e, i) => {
+    const d = describeRevert(ctx, e, sources[i]!)
+    statements.push(...d.lines)
+    return { version: e.version, name: e.name, durationMs: 0, noTransaction: d.outside }
+  })
+  const gone = new Set(todo.map((e) => e.id))
+  const remaining = s.entries.filter((e) => e.row && !gone.has(e.id)).at(-1)
+  return { applied: [], reverted, current: remaining?.version ?? null, dryRun: true, statements }
 }
 
 function info(e: Entry): MigrationInfo {
@@ -433,7 +470,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     }
     if (options.dryRun || statements.length === 0) return result
     await ensureHistory(s.db, s.history)
-    await s.db.transaction('', '', statements)
+    await s.db.transaction('', [], statements)
     return result
   })
 }
@@ -475,7 +512,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
         result.checksums.push({ version: e.version, name: e.name })
       }
     }
-    if (statements.length > 0) await s.db.transaction('', '', statements)
+    if (statements.length > 0) await s.db.transaction('', [], statements)
     return result
   })
 }

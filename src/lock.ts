@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Db } from './db.js'
 import { TinymigrateError } from './errors.js'
 import { quoteIdent } from './ident.js'
+import { sleep, throwIfAborted } from './sleep.js'
 
 export interface LockHolder {
   pid: number
@@ -35,6 +36,7 @@ function halves(key: bigint): [string, string] {
 export interface AcquireOptions {
   /** Seconds to wait for another runner before giving up. */
   timeout: number
+  signal?: AbortSignal
   onWait?: (holder: LockHolder | undefined) => void
 }
 
@@ -63,7 +65,8 @@ export async function acquireLock(db: Db, key: bigint, options: AcquireOptions):
           : 'Try again, or raise --lock-timeout.',
       })
     }
-    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))))
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal)
+    throwIfAborted(options.signal, 'waiting for the migration lock')
     delay = Math.min(delay * 2, 500)
   }
 }
@@ -79,6 +82,8 @@ export async function lockHolder(db: Db, key: bigint): Promise<LockHolder | unde
      where l.locktype = 'advisory'
        and l.classid = $1::oid and l.objid = $2::oid and l.objsubid = 1
        and l.granted
+       -- advisory locks are per database: the same key elsewhere is another project's
+       and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
      limit 1`,
     [hi, lo],
   )
@@ -158,7 +163,8 @@ export async function acquireLease(db: Db, schema: string, table: string, option
         next: 'Wait for it to finish and try again, or raise --lock-timeout. A runner that died releases the lease when it expires.',
       })
     }
-    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))))
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal)
+    throwIfAborted(options.signal, 'waiting for the migration lock')
     delay = Math.min(delay * 2, 500)
   }
   let side: Db | undefined

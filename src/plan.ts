@@ -57,8 +57,8 @@ export function currentVersion(entries: Entry[]): Entry | undefined {
   return current
 }
 
-export function listLabels(entries: { version: string; name: string }[], max = 10): string {
-  const shown = entries.slice(0, max).map((e) => '  ' + label(e))
+export function listLabels(entries: { version: string; name: string; file?: MigrationFile | undefined }[], max = 10): string {
+  const shown = entries.slice(0, max).map((e) => '  ' + (e.file ? e.file.up.path : label(e)))
   if (entries.length > max) shown.push(`  … and ${entries.length - max} more`)
   return shown.join('\n')
 }

@@ -2,15 +2,20 @@
  * Passwords must never leave the process: every string the CLI prints passes through here.
  * A password is hidden wherever it appears in a URL, and a known password anywhere at all.
  */
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]*)(@)/gi
-const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi
+// user:password@ in a URL; the password may hold '/' and ':' when it is not percent-encoded,
+// so it runs to the last '@' before white space.
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s]*)(@)/gi
+const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi
+// Words a password may equal that must not be blanked out everywhere they appear.
+const COMMON = new Set(['postgres', 'postgresql', 'password', 'true', 'false', 'null'])
 
 const known = new Set<string>()
 
 /** Remember a password so that it is hidden even where it appears outside a URL. */
-export function rememberSecret(secret: string | undefined): void {
-  // Very short secrets would blank out ordinary words; they are still hidden inside URLs.
-  if (secret && secret.length >= 4) {
+export function rememberSecret(secret: string | undefined, user?: string): void {
+  // Very short secrets, common words and a password equal to the user name would blank out
+  // ordinary text; they are still hidden inside URLs.
+  if (secret && secret.length >= 4 && !COMMON.has(secret.toLowerCase()) && secret !== user) {
     known.add(secret)
     try {
       const decoded = decodeURIComponent(secret)
@@ -32,11 +37,21 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url)
     if (u.password) {
-      rememberSecret(u.password)
+      rememberSecret(u.password, u.username)
       u.password = '***'
     }
     return redact(u.toString())
   } catch {
     return redact(url)
   }
+}
+
+/** Redact every string inside a JSON-ready value, so no password survives JSON escaping. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map(redactDeep) as T
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T
+  }
+  return value
 }

@@ -1,4 +1,4 @@
-import { PartError, errorCode, type Db, type Statement } from './db.js'
+import { PartError, errorCode, type Db, type Statement as DbStatement } from './db.js'
 import { TinymigrateError, type Location } from './errors.js'
 import { label, type MigrationFile, type SqlFile } from './files.js'
 import {
@@ -7,7 +7,8 @@ import {
 import { isLockLost, type Lock } from './lock.js'
 import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.js'
 import { shapeOf } from './shape.js'
-import { locate, splitStatements } from './sqltext.js'
+import { sleep } from './sleep.js'
+import { locate, splitStatements, type Statement } from './sqltext.js'
 import { quoteLiteral } from './ident.js'
 import type { Event } from './events.js'
 
@@ -17,8 +18,9 @@ export interface RunContext {
   lock: Lock | undefined
   onEvent: (event: Event) => void
   signal: AbortSignal | undefined
-  /** Labels of migrations applied (or reverted) so far in this run, for error messages. */
-  done: string[]
+  /** Labels of migrations applied and reverted so far in this run, for error messages. */
+  applied: string[]
+  reverted: string[]
   /** PostgreSQL lock_timeout and statement_timeout for migration SQL, in milliseconds (0: none). */
   timeouts: { lock: number; statement: number }
   /** How often a transactional migration stopped by lock_timeout is tried again. */
@@ -45,11 +47,11 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise
   const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
   ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: m.up.noTransaction })
   const started = performance.now()
-  const { outside, text } = decide(ctx, m.up)
+  const { outside, statements } = decide(ctx, m.up)
   if (outside) {
-    await runOutside(ctx, m, m.up, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
+    await runOutside(ctx, m, m.up, statements, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
   } else {
-    await retrying(ctx, m, () => runInside(ctx, m, m.up, text, 'apply', [recordApplied(ctx.history, input)]))
+    await retrying(ctx, m, () => runInside(ctx, m, m.up, statements, 'apply', [recordApplied(ctx.history, input)]))
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
@@ -57,42 +59,40 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise
 }
 
 /**
- * Whether a file runs statement by statement, and else the text to send in the transaction.
- * Besides the explicit marker, a file that PostgreSQL could not run in one transaction block is
- * detected before anything is sent (and said so). A file wrapped in its own BEGIN … COMMIT is
- * sent without those two, so its history row commits with it.
+ * Whether a file runs inside the runner's transaction or statement by statement, and the
+ * statements to send. Besides the explicit marker, a file that PostgreSQL could not run in one
+ * transaction block is detected before anything is sent (and said so).
  */
-function decide(ctx: RunContext, file: SqlFile): { outside: boolean; text: string } {
-  if (file.noTransaction) return { outside: true, text: file.text }
+function decide(ctx: RunContext, file: SqlFile): { outside: boolean; statements: Statement[] } {
+  if (file.noTransaction) return { outside: true, statements: splitStatements(file.text).statements }
   const shape = shapeOf(file.text)
-  if (shape.mode === 'wrapped') return { outside: false, text: shape.text }
   if (shape.mode === 'unbalanced') {
     const at = locate(file.text, [...file.text.slice(0, shape.at)].length + 1)
     throw new TinymigrateError('SQL_FAILED', `${file.path} opens a transaction that it never commits; nothing was run.`, {
       files: [file.path],
       location: { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt },
-      applied: ctx.done,
+      applied: ctx.applied,
+      reverted: ctx.reverted,
       next: 'End the block with COMMIT, or remove the BEGIN: tinymigrate runs each migration in a transaction of its own.',
     })
   }
   if (shape.mode === 'statements') {
     ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction, statement by statement: ${shape.reason}. Add -- tinymigrate:no-transaction as its first line to say so explicitly.` })
-    return { outside: true, text: file.text }
+    return { outside: true, statements: shape.statements }
   }
-  return { outside: false, text: file.text }
+  return { outside: false, statements: shape.statements }
 }
 
 /** Revert one migration with its down text; the history row goes in the same transaction. */
 export async function revertMigration(ctx: RunContext, m: { version: string; name: string }, down: RevertSource): Promise<StepResult> {
   ctx.onEvent({ type: 'revert-start', version: m.version, name: m.name, source: down.source, path: down.file.path })
   const started = performance.now()
-  const empty = splitStatements(down.file.text).statements.length === 0
-  if (empty) ctx.onEvent({ type: 'warning', message: `${down.file.path} has no statements: reverting ${label(m)} changes nothing in the database.` })
-  const { outside, text } = decide(ctx, down.file)
+  const { outside, statements } = decide(ctx, down.file)
+  if (statements.length === 0) ctx.onEvent({ type: 'warning', message: `${down.file.path} has no statements: reverting ${label(m)} changes nothing in the database.` })
   if (outside) {
-    await runOutside(ctx, m, down.file, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
+    await runOutside(ctx, m, down.file, statements, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
   } else {
-    await retrying(ctx, m, () => runInside(ctx, m, down.file, text, 'revert', [removeRecord(ctx.history, m.version)]))
+    await retrying(ctx, m, () => runInside(ctx, m, down.file, statements, 'revert', [removeRecord(ctx.history, m.version)]))
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'revert-done', version: m.version, name: m.name, durationMs })
@@ -111,7 +111,7 @@ async function retrying(ctx: RunContext, m: { version: string; name: string }, a
       if (!(error instanceof TinymigrateError) || error.sqlState !== LOCK_NOT_AVAILABLE || i > ctx.retries || ctx.signal?.aborted) throw error
       const delay = Math.min(1000 * 2 ** (i - 1), 10_000)
       ctx.onEvent({ type: 'warning', message: `${label(m)} gave up waiting for a lock after ${ctx.timeouts.lock / 1000}s and was rolled back. ${error.detail ?? ''}\nTrying again in ${delay / 1000}s (retry ${i} of ${ctx.retries}).` })
-      await new Promise((r) => setTimeout(r, delay))
+      await sleep(delay, ctx.signal)
     }
   }
 }
@@ -124,15 +124,16 @@ function settings(ctx: RunContext, scope: 'local' | 'session'): string {
   return `${set} lock_timeout = ${ctx.timeouts.lock}; ${set} statement_timeout = ${ctx.timeouts.statement};`
 }
 
-async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, text: string, direction: Direction, after: Statement[]): Promise<void> {
+async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, after: DbStatement[]): Promise<void> {
   const stop = cancelOnAbort(ctx)
   const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
   try {
-    await ctx.db.transaction(settings(ctx, 'local') + (ctx.lock?.guard ?? ''), text, after)
+    await ctx.db.transaction(settings(ctx, 'local') + (ctx.lock?.guard ?? ''), statements.map((s) => s.text), after)
   } catch (error) {
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
-    throw failure(ctx, m, file, direction, cause, part === 'script' ? { base: 0, text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    const failed = error instanceof PartError && part === 'script' ? statements[error.index] : undefined
+    throw failure(ctx, m, file, direction, cause, failed ? { base: failed.start, text: failed.text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
   } finally {
     watch?.stop()
     stop()
@@ -144,14 +145,15 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
  * cannot run in a transaction block). History is marked before and after, so a failure or a
  * crash part-way leaves a "failed" row that stops later runs until a person decides.
  */
-async function runOutside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, before: Statement, finish: Statement): Promise<void> {
-  const { statements, unterminated } = splitStatements(file.text)
+async function runOutside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, before: DbStatement, finish: DbStatement): Promise<void> {
+  const { unterminated } = splitStatements(file.text)
   if (unterminated) {
     const where = locate(file.text, [...file.text.slice(0, unterminated.start)].length + 1)
     throw new TinymigrateError('SQL_FAILED', `Unterminated ${unterminated.kind} in ${file.path}; nothing was run.`, {
       location: { file: file.path, line: where.line, column: where.column, excerpt: where.excerpt },
       next: `Close the ${unterminated.kind}, then run the command again.`,
-      applied: ctx.done,
+      applied: ctx.applied,
+      reverted: ctx.reverted,
     })
   }
   if (ctx.lock) await guarded(ctx, m, file, direction)
@@ -209,7 +211,7 @@ function failure(
 ): TinymigrateError {
   const name = label(m)
   const code = errorCode(error)
-  const progress = { applied: direction === 'apply' ? ctx.done : [], reverted: direction === 'revert' ? ctx.done : [] }
+  const progress = { applied: ctx.applied, reverted: ctx.reverted }
   const verb = direction === 'apply' ? 'applied' : 'reverted'
   const state = statusLine(ctx, direction)
   if (isLockLost(error)) {
@@ -237,7 +239,7 @@ function failure(
   }
   const pg = error as { message?: string; position?: string; internal_position?: string; internal_query?: string; where?: string; detail?: string; hint?: string }
   let location: Location | undefined
-  if (sent !== undefined && (pg.position !== undefined || statement !== undefined)) {
+  if (sent !== undefined) {
     // "syntax error at end of input" points one past the end, often onto a blank last line:
     // show the end of the last line that has text instead.
     const length = [...sent.text.trimEnd()].length
@@ -272,18 +274,47 @@ function failure(
   })
 }
 
-function statusLine(ctx: RunContext, direction: Direction): string {
-  const verb = direction === 'apply' ? 'Applied' : 'Reverted'
-  const done = ctx.done.length > 0 ? `${verb} in this run: ${span(ctx.done)}.` : `Nothing was ${verb.toLowerCase()} in this run.`
-  return done
+function statusLine(ctx: RunContext, _direction: Direction): string {
+  const parts = []
+  if (ctx.reverted.length > 0) parts.push(`Reverted in this run: ${span(ctx.reverted)}.`)
+  if (ctx.applied.length > 0) parts.push(`Applied in this run: ${span(ctx.applied)}.`)
+  return parts.join(' ') || 'Nothing else was changed in this run.'
 }
 
 function span(labels: string[]): string {
   return labels.length <= 3 ? labels.join(', ') : `${labels[0]} … ${labels[labels.length - 1]} (${labels.length})`
 }
 
+/** What applyMigration would send, for --dry-run: the same decisions, nothing executed. */
+export function describeApply(ctx: RunContext, m: MigrationFile): { lines: string[]; outside: boolean } {
+  const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
+  const { outside, statements } = decide(ctx, m.up)
+  const head = `-- ${label(m)} (${m.up.path})${outside ? ': outside a transaction, statement by statement' : ''}`
+  const body = statements.map((st) => st.text + ';')
+  return {
+    outside,
+    lines: outside
+      ? [head, display(recordStarted(ctx.history, input, 'started, not finished')) + ';', ...body, display(markFinished(ctx.history, m.version, 0)) + ';']
+      : [head, 'begin;', ...body, display(recordApplied(ctx.history, input)) + ';', 'commit;'],
+  }
+}
+
+/** What revertMigration would send, for --dry-run. */
+export function describeRevert(ctx: RunContext, m: { version: string; name: string }, down: RevertSource): { lines: string[]; outside: boolean } {
+  const { outside, statements } = decide(ctx, down.file)
+  const head = `-- revert ${label(m)} (${down.file.path})${outside ? ': outside a transaction, statement by statement' : ''}`
+  const body = statements.map((st) => st.text + ';')
+  const forget = display(removeRecord(ctx.history, m.version)) + ';'
+  return {
+    outside,
+    lines: outside
+      ? [head, display(markFailed(ctx.history, m.version, 'rollback started, not finished')) + ';', ...body, forget]
+      : [head, 'begin;', ...body, forget, 'commit;'],
+  }
+}
+
 /** Show a parameterised statement with its values inlined: for --dry-run output only, never executed. */
-export function display(statement: Statement): string {
+export function display(statement: DbStatement): string {
   const params = statement.params ?? []
   return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
     const v = params[Number(n) - 1]

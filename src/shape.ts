@@ -2,16 +2,16 @@ import { splitStatements, type Statement } from './sqltext.js'
 
 /**
  * How a file must run, decided from its statements before anything is sent:
- * - `transaction`: as one script inside the runner's transaction (the usual case);
- * - `wrapped`: the file brings its own BEGIN … COMMIT around everything: run it inside the
- *   runner's transaction without those two statements, so the history row commits with it;
+ * - `transaction`: inside the runner's transaction, together with its history row (the usual
+ *   case). A file that brings its own BEGIN … COMMIT around everything runs this way too, without
+ *   those two statements (`unwrapped`), so its history row still commits with it;
  * - `statements`: outside a transaction, statement by statement: the file has a statement that
- *   PostgreSQL refuses in a transaction block, or manages transactions in a way one block can't hold.
+ *   PostgreSQL refuses in a transaction block, or manages transactions in a way one block can't hold;
+ * - `unbalanced`: a BEGIN that is never closed; refused before anything runs.
  */
 export type Shape =
-  | { mode: 'transaction' }
-  | { mode: 'wrapped'; text: string }
-  | { mode: 'statements'; reason: string }
+  | { mode: 'transaction'; statements: Statement[]; unwrapped: boolean }
+  | { mode: 'statements'; statements: Statement[]; reason: string }
   | { mode: 'unbalanced'; at: number }
 
 // Statements PostgreSQL refuses inside a transaction block.
@@ -55,24 +55,17 @@ export function shapeOf(text: string): Shape {
   const heads = statements.map(words)
   for (const head of heads) {
     for (const [pattern, name] of OUTSIDE) {
-      if (pattern.test(head)) return { mode: 'statements', reason: `it contains ${name}, which PostgreSQL refuses in a transaction block` }
+      if (pattern.test(head)) return { mode: 'statements', statements, reason: `it contains ${name}, which PostgreSQL refuses in a transaction block` }
     }
   }
   const controls = heads.map(control)
-  if (controls.every((c) => c === undefined)) return { mode: 'transaction' }
+  if (controls.every((c) => c === undefined)) return { mode: 'transaction', statements, unwrapped: false }
   const n = statements.length
   const inner = controls.slice(1, -1)
-  if (n >= 2 && controls[0] === 'begin' && controls[n - 1] === 'commit' && inner.every((c) => c === undefined) && /^(begin|start)/.test(heads[0]!) && !/\b(isolation|read only|deferrable)\b/.test(heads[0]!)) {
-    // Blank out BEGIN and COMMIT with spaces (keeping line breaks) so the server's error
-    // positions still point into the file as written.
-    let body = text
-    for (const s of [statements[0]!, statements[n - 1]!]) {
-      const end = s.start + s.text.length
-      const semi = text.indexOf(';', end)
-      const stop = semi !== -1 && text.slice(end, semi).trim() === '' ? semi + 1 : end
-      body = body.slice(0, s.start) + body.slice(s.start, stop).replace(/[^\r\n]/gu, ' ') + body.slice(stop)
-    }
-    return { mode: 'wrapped', text: body }
+  // BEGIN with options (isolation level, read only) is not ours to drop: it runs statement by statement.
+  const plainBegin = /^(begin|start transaction)( work| transaction)?$/.test(heads[0] ?? '')
+  if (n >= 2 && controls[0] === 'begin' && plainBegin && controls[n - 1] === 'commit' && inner.every((c) => c === undefined)) {
+    return { mode: 'transaction', statements: statements.slice(1, -1), unwrapped: true }
   }
   // Run statement by statement, a BEGIN that is never closed would swallow the history write,
   // and the session's end would roll both back: refuse such a file before anything runs.
@@ -82,5 +75,5 @@ export function shapeOf(text: string): Shape {
     else if (c === 'commit' || c === 'rollback') open = undefined
   }
   if (open) return { mode: 'unbalanced', at: open.start }
-  return { mode: 'statements', reason: 'it manages its own transactions (BEGIN/COMMIT/ROLLBACK) in a way that cannot run inside one transaction' }
+  return { mode: 'statements', statements, reason: 'it manages its own transactions (BEGIN/COMMIT/ROLLBACK) in a way that cannot run inside one transaction' }
 }

@@ -150,7 +150,7 @@ for (const [title, files, rows, request, expected] of ups) {
 
 test('planUp: a pending file older than the newest applied one is refused', () => {
   throwsCode(() => planUp(entries(['001_a', '002_b', '003_c', '004_d'], ['001_a', '003_c']), {}), 'OUT_OF_ORDER', (e) => {
-    assert.match(e.message, /^Pending migration is older than the newest applied one \(003_c\):\n {2}002_b$/)
+    assert.match(e.message, /^Pending migration is older than the newest applied one \(003_c\):\n {2}migrations\/002_b\.up\.sql$/)
     assert.deepEqual(e.files, ['migrations/002_b.up.sql'])
     assert.match(e.next ?? '', /Give it a version after 003 \(rename the files\)/)
     assert.match(e.next ?? '', /--allow-out-of-order/)
@@ -160,7 +160,7 @@ test('planUp: a pending file older than the newest applied one is refused', () =
 test('planUp: out-of-order files are all named, plural', () => {
   throwsCode(() => planUp(entries(['001_a', '002_b', '003_c', '009_i'], ['009_i']), {}), 'OUT_OF_ORDER', (e) => {
     assert.match(e.message, /^Pending migrations are older than the newest applied one \(009_i\):/)
-    assert.match(e.message, /001_a\n {2}002_b\n {2}003_c/)
+    assert.match(e.message, /001_a\.up\.sql\n {2}migrations\/002_b\.up\.sql\n {2}migrations\/003_c\.up\.sql/)
     assert.deepEqual(e.files, ['migrations/001_a.up.sql', 'migrations/002_b.up.sql', 'migrations/003_c.up.sql'])
     assert.match(e.next ?? '', /Give them versions after 009/)
   })
@@ -175,7 +175,7 @@ test('planUp: out of order against a row whose file is gone', () => {
 
 test('planUp: an edited applied file is refused, naming the file and the way out', () => {
   throwsCode(() => planUp(entries(five, ['001_a!', '002_b']), {}), 'CHECKSUM_MISMATCH', (e) => {
-    assert.match(e.message, /^Applied migration was edited after being applied:\n {2}001_a$/)
+    assert.match(e.message, /^Applied migration was edited after being applied:\n {2}migrations\/001_a\.up\.sql$/)
     assert.deepEqual(e.files, ['migrations/001_a.up.sql'])
     assert.match(e.next ?? '', /Restore the file from version control/)
     assert.match(e.next ?? '', /tinymigrate new <name>/)
@@ -185,7 +185,7 @@ test('planUp: an edited applied file is refused, naming the file and the way out
 
 test('planUp: several edited files are all named, plural', () => {
   throwsCode(() => planUp(entries(five, ['001_a!', '002_b', '003_c!']), { count: 1 }), 'CHECKSUM_MISMATCH', (e) => {
-    assert.match(e.message, /^Applied migrations were edited after being applied:\n {2}001_a\n {2}003_c$/)
+    assert.match(e.message, /^Applied migrations were edited after being applied:\n {2}migrations\/001_a\.up\.sql\n {2}migrations\/003_c\.up\.sql$/)
     assert.deepEqual(e.files, ['migrations/001_a.up.sql', 'migrations/003_c.up.sql'])
   })
 })

@@ -837,7 +837,7 @@ test('an existing postgres.js instance works in place of a url and stays usable'
   assert.equal(several.length, 4)
   assert.deepEqual(await versions(db.sql), ['001', '002'])
   // the pool's connections do not keep the migration lock
-  const [locks] = await db.sql`select count(*)::int as n from pg_locks where locktype = 'advisory'`
+  const [locks] = await db.sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`
   assert.equal(locks!.n, 0)
 })
 
@@ -905,4 +905,83 @@ test('the down file stored in history is the one present at apply time', async (
   const stored = (await rows(db.sql)).map((r) => r.down_sql)
   assert.deepEqual(stored, [THREE['001_users.down.sql'], THREE['002_posts.down.sql'], THREE['003_tags.down.sql']])
   assert.equal(await readFile(path.join(dir, '003_tags.down.sql'), 'utf8'), stored[2])
+})
+
+// --- files that manage transactions themselves -----------------------------------
+
+test('a file wrapped in its own BEGIN/COMMIT commits together with its history row', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, {
+    '001_wrapped.up.sql': 'begin;\ncreate table log (xid bigint);\ninsert into log values (txid_current() % 4294967296);\ncommit;\n',
+    '002_wrapped_bad.up.sql': 'BEGIN;\ncreate table bad (id int);\nselect nosuch from bad;\nCOMMIT;\n',
+  })
+  const error = await rejection(migrate({ url: db.url, dir }))
+  assert.equal(error.code, 'SQL_FAILED')
+  assert.deepEqual([error.location?.line, error.location?.column], [3, 8])
+  assert.deepEqual(error.applied, ['001_wrapped'])
+  const [log] = await db.sql<{ xid: string }[]>`select xid::text from log`
+  const [row] = await db.sql<{ xmin: string }[]>`select xmin::text from tinymigrate_history where version = '001'`
+  assert.equal(row!.xmin, log!.xid, 'the history row is written in the file\'s transaction')
+  assert.equal(await exists(db.sql, 'bad'), false, 'the inner COMMIT did not commit half of 002')
+  assert.deepEqual(await versions(db.sql), ['001'])
+})
+
+test('a file with CREATE INDEX CONCURRENTLY but no marker runs outside a transaction, with a warning', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, {
+    '001_users.up.sql': 'create table users (id int);\n',
+    '002_index.up.sql': 'create index concurrently users_id on users (id);\n',
+  })
+  const seen = events()
+  const result = await migrate({ url: db.url, dir, onEvent: seen.onEvent })
+  assert.deepEqual(result.applied.map((s) => [s.version, s.noTransaction]), [['001', false], ['002', true]])
+  assert.equal(await exists(db.sql, 'users_id'), true)
+  assert.ok(seen.list.some((e) => e.type === 'warning' && /002_index\.up\.sql runs outside a transaction/.test(e.message)))
+})
+
+test('dryRun describes files that run outside a transaction the way the real run executes them', async (t) => {
+  const db = await freshDatabase(t)
+  const files = {
+    '001_users.up.sql': 'create table users (id int);\n',
+    // no marker: detected, and run statement by statement
+    '002_index.up.sql': 'create index concurrently users_id on users (id);\n',
+    // its own BEGIN/COMMIT: run as one transaction without them
+    '003_wrapped.up.sql': 'begin;\ncreate table wrapped (id int);\ncommit;\n',
+  }
+  const dir = await migrationsDir(t, files)
+  const dry = await migrate({ url: db.url, dir, dryRun: true })
+  const real = await migrate({ url: (await freshDatabase(t)).url, dir })
+  assert.deepEqual(
+    dry.applied.map((s) => [s.version, s.noTransaction]),
+    real.applied.map((s) => [s.version, s.noTransaction]),
+    'the dry run says which files run outside a transaction',
+  )
+  const index = dry.statements.indexOf('create index concurrently users_id on users (id);')
+  assert.ok(index > 0)
+  assert.notEqual(dry.statements[index - 1], 'begin;', 'CREATE INDEX CONCURRENTLY is not shown inside BEGIN … COMMIT')
+  // BEGIN; begin; … commit; insert …; COMMIT would commit before the history write
+  const wrapped = dry.statements.findIndex((s) => s.includes('create table wrapped'))
+  assert.ok(!(dry.statements[wrapped - 1] === 'begin;' && /^begin;/i.test(dry.statements[wrapped]!)), 'no nested BEGIN shown')
+})
+
+test('rollback dryRun reports a no-transaction down file as such', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, {
+    '001_users.up.sql': 'create table users (id int);\n',
+    '002_index.up.sql': NO_TX + 'create index concurrently users_id on users (id);\n',
+    '002_index.down.sql': NO_TX + 'drop index concurrently users_id;\n',
+  })
+  await migrate({ url: db.url, dir })
+  const dry = await rollback({ url: db.url, dir, dryRun: true })
+  assert.deepEqual(dry.statements.filter((s) => s === 'begin;'), [], 'not shown inside a transaction')
+  const real = await rollback({ url: db.url, dir })
+  assert.deepEqual(dry.reverted.map((s) => s.noTransaction), real.reverted.map((s) => s.noTransaction))
+})
+
+test('an up file with only comments is recorded as applied', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, { '001_nothing.up.sql': '-- nothing to do yet\n/* really */\n' })
+  const result = await migrate({ url: db.url, dir })
+  assert.deepEqual(result.applied.map((s) => s.version), ['001'])
+  assert.deepEqual(await versions(db.sql), ['001'])
 })

@@ -82,9 +82,9 @@ export const COMMANDS: CommandSpec[] = [
     name: 'new',
     usage: 'tinymigrate new <name>',
     summary: 'Create an empty up/down pair with the next version.',
-    options: ['--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
+    options: ['--message <name>       the name, instead of the argument (also -m)', '--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
     example: 'tinymigrate new add_orders',
-    flags: [],
+    flags: ['message'],
   },
   {
     name: 'stamp',
@@ -130,8 +130,22 @@ export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === (ALIASES[name] ?? name))
 }
 
-export function commandHelp(c: CommandSpec): string {
-  return `Usage: ${c.usage}\n\n${c.summary}\n\nOptions:\n${c.options.map((o) => '  ' + o).join('\n')}\n\nExample:\n  ${c.example}\n`
+/** Align "--flag <arg>   description" rows on one column. */
+function option(row: string): string {
+  const m = /^(\S+(?: <[^>]+>)?)\s+(.*)$/.exec(row)
+  return m ? `  ${m[1]!.padEnd(27)}${m[2]}` : `  ${row}`
+}
+
+/** Alembic's forms, shown in the help of the commands they map to. */
+const ALIAS_USAGE: Record<string, string> = {
+  upgrade: 'tinymigrate upgrade head | +N | VERSION',
+  downgrade: 'tinymigrate downgrade -N | VERSION | base',
+  revision: 'tinymigrate revision -m <name>',
+}
+
+export function commandHelp(c: CommandSpec, invoked = c.name): string {
+  const usage = ALIAS_USAGE[invoked] ? `${ALIAS_USAGE[invoked]}\n       (the same as ${c.usage.replace(/^tinymigrate /, '')})` : c.usage
+  return `Usage: ${usage}\n\n${c.summary}\n\nOptions:\n${c.options.map(option).join('\n')}\n\nExample:\n  ${c.example}\n`
 }
 
 export function mainHelp(): string {
@@ -146,9 +160,7 @@ ${rows.join('\n')}
 Alembic names work too: upgrade head, upgrade +1, downgrade -1, downgrade base, revision -m <name>.
 
 Options for every command:
-${CONNECTION.map((o) => '  ' + o).join('\n')}
-  --help                 help for a command
-  --version              print the version
+${[...CONNECTION, '--help  help for a command (also: tinymigrate help <command>)', '--version  print the version'].map(option).join('\n')}
 
 Example:
   DATABASE_URL=postgres://app@localhost/app tinymigrate up

@@ -12,9 +12,9 @@ import { createOutput, migrationRows, ms, renderEvent, table, type Output } from
 
 /** The one place that decides exit codes. Documented in the README; never change a number. */
 export const EXIT_CODES: Record<ErrorCode, number> = {
-  SQL_FAILED: 1, CONNECTION_LOST: 1,
+  SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1,
   USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
-  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2,
+  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2,
   CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
@@ -46,14 +46,20 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     const parsed = parse(argv)
     out = createOutput({ stdout, stderr, colour }, parsed.flags.json === true, parsed.flags.quiet === true)
     if (parsed.flags.version) {
-      stdout(version() + '\n')
+      stdout(parsed.flags.json ? JSON.stringify({ ok: true, version: version() }) + '\n' : version() + '\n')
+      return 0
+    }
+    if (parsed.invoked === 'help') {
+      const topic = parsed.positional[0] ? findCommand(parsed.positional[0]) : undefined
+      if (parsed.positional[0] && !topic) throw usage(`Unknown command "${parsed.positional[0]}".`, 'Run tinymigrate --help for the list of commands.')
+      stdout(topic ? commandHelp(topic, parsed.positional[0]) : mainHelp())
       return 0
     }
     if (!parsed.command) {
       if (parsed.flags.help) { stdout(mainHelp()); return 0 }
       throw usage('No command given.', 'Run tinymigrate --help for the list of commands.')
     }
-    if (parsed.flags.help) { stdout(commandHelp(parsed.command)); return 0 }
+    if (parsed.flags.help) { stdout(commandHelp(parsed.command, parsed.invoked)); return 0 }
     return (await run(parsed, out, env, options.cwd ?? process.cwd(), controller.signal)) ?? 0
   } catch (error) {
     if (error instanceof TinymigrateError) {
@@ -129,8 +135,8 @@ function parse(argv: string[]): Parsed {
   })
   if (unknown) throw usage(`Unknown option ${unknown}.`)
   const [invoked = '', ...rest] = args._.map(String)
-  const command = invoked ? findCommand(invoked) : undefined
-  if (invoked && !command) throw usage(`Unknown command "${invoked}".`, 'Run tinymigrate --help for the list of commands.')
+  const command = invoked && invoked !== 'help' ? findCommand(invoked) : undefined
+  if (invoked && invoked !== 'help' && !command) throw usage(`Unknown command "${invoked}".`, 'Run tinymigrate --help for the list of commands.')
   const flags: Parsed['flags'] = {}
   for (const [key, value] of Object.entries(args)) {
     if (key === '_' || key.length === 1) continue
@@ -140,7 +146,7 @@ function parse(argv: string[]): Parsed {
     flags[key] = value as string | boolean
   }
   if (command) {
-    const allowed = new Set([...GLOBAL_FLAGS, ...command.flags, ...(invoked === 'revision' ? ['message'] : [])])
+    const allowed = new Set([...GLOBAL_FLAGS, ...command.flags])
     for (const key of Object.keys(flags)) {
       if (!allowed.has(key)) throw usage(`Option --${key} does not apply to ${command.name}.`, `Run tinymigrate ${command.name} --help.`)
     }
@@ -172,6 +178,12 @@ function lockMode(value: string | boolean | undefined): 'advisory' | 'lease' | u
 function whole(text: string, what: string): number {
   if (!/^\d{1,6}$/.test(text)) throw usage(`${what} must be a whole number, not "${text}".`)
   return Number(text)
+}
+
+/** Versions are checked before connecting: a typo should not wait for a database. */
+function version_(text: string, what: string): string {
+  if (!/^\d+$/.test(text)) throw usage(`${what} must be a version (digits, like 001 or 20261124093000), not "${text}".`, 'Run tinymigrate status to see the versions.')
+  return text
 }
 
 function count(text: string, what: string): number {
@@ -238,13 +250,13 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       onlyPositional(p, 1)
       if (p.invoked === 'upgrade' && arg[0] !== undefined && arg[0] !== 'head') {
         if (arg[0].startsWith('+')) request.count = count(arg[0].slice(1), 'The step count')
-        else request.to = arg[0]
+        else request.to = version_(arg[0], 'The target')
       } else if (arg[0] !== undefined && arg[0] !== 'head') {
         request.count = count(arg[0], 'N')
       }
       if (typeof f.to === 'string') {
         if (request.count !== undefined || request.to !== undefined) throw usage('Give either N or --to, not both.')
-        request.to = f.to
+        request.to = version_(f.to, '--to')
       }
       return report(out, 'up', await lib.migrate(request))
     }
@@ -258,12 +270,12 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
         if (p.invoked === 'downgrade') {
           if (arg[0] === 'base') request.all = true
           else if (arg[0].startsWith('-')) request.count = count(arg[0].slice(1), 'The step count')
-          else request.to = arg[0]
+          else request.to = version_(arg[0], 'The target')
         } else {
           request.count = count(arg[0], 'N')
         }
       }
-      if (typeof f.to === 'string') request.to = f.to
+      if (typeof f.to === 'string') request.to = version_(f.to, '--to')
       if (f.all === true) request.all = true
       return report(out, 'down', await lib.rollback(request))
     }
@@ -311,6 +323,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       onlyPositional(p, 1)
       const target = p.positional[0]
       if (!target) throw usage('stamp needs a target: a version, head or base.', 'Example: tinymigrate stamp head')
+      if (target !== 'head' && target !== 'base') version_(target, 'The stamp target')
       const r = await lib.stamp({ ...base, target, dryRun })
       if (out.json) return out.document({ ok: true, ...r })
       if (dryRun) return out.result(r.statements.join('\n'))
@@ -326,6 +339,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       if (version === undefined && f.checksums !== true) throw usage('repair needs a version with --applied or --rolled-back, or --checksums.', 'Run tinymigrate repair --help.')
       if (version !== undefined && !as) throw usage(`Say how ${version} ended: --applied or --rolled-back.`)
       if (version === undefined && as) throw usage(`--${as} needs the version of the failed migration.`)
+      if (version !== undefined) version_(version, 'The version')
       const r = await lib.repair({ ...base, version, as, checksums: f.checksums === true })
       if (out.json) return out.document({ ok: true, ...r })
       if (r.settled) out.result(r.settled.as === 'applied' ? `recorded ${label(r.settled)} as applied` : `forgot ${label(r.settled)}: up will run it again`)

@@ -2,7 +2,7 @@ import pc from 'picocolors'
 import type { TinymigrateError } from '../errors.js'
 import type { Event } from '../events.js'
 import type { MigrationInfo } from '../index.js'
-import { redact } from '../redact.js'
+import { redact, redactDeep } from '../redact.js'
 import { caret } from '../sqltext.js'
 
 export interface Output {
@@ -34,7 +34,8 @@ export function createOutput(streams: Streams, json: boolean, quiet: boolean): O
     progress(line) { if (!quiet) err(c.dim(line) + '\n') },
     warn(line) { if (!quiet) err(c.yellow('warning ') + line + '\n') },
     error(e) { err(renderError(e, c) + '\n') },
-    document(doc) { out(JSON.stringify(doc, null, 2) + '\n') },
+    // Strings are redacted before serialising: JSON escaping could hide a password from `redact`.
+    document(doc) { streams.stdout(JSON.stringify(redactDeep(doc), null, 2) + '\n') },
   }
 }
 
