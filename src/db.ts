@@ -50,6 +50,8 @@ export interface Notice {
 
 export interface OpenOptions {
   url?: string
+  /** An existing PGlite instance (embedded engine); left open afterwards. */
+  pglite?: unknown
   /** An existing postgres.js instance: one of its connections is reserved for the run. */
   sql?: postgres.Sql
   /** Seconds to keep retrying the first connection while the server is not up yet. */
@@ -88,8 +90,13 @@ export function validateUrl(url: string): URL {
   return u
 }
 
-export async function openDb(options: OpenOptions): Promise<Db> {
+export async function openDb(options: OpenOptions & { extensions?: string[]; exclusiveTimeout?: number }): Promise<Db> {
   if (options.sql) return reserved(options.sql, options)
+  if (options.pglite || options.url?.startsWith('pglite:')) {
+    // Loaded only on this path: `up` against a server never imports the embedded engine.
+    const { openPglite } = await import('./pglite.js')
+    return openPglite(options)
+  }
   if (!options.url) throw new TinymigrateError('NO_DATABASE_URL', 'No database URL was given.', { next: 'Pass --url or set DATABASE_URL.' })
   validateUrl(options.url)
   const deadline = Date.now() + Math.max(0, options.wait ?? 0) * 1000

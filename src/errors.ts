@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'HISTORY_NEWER'
   | 'HISTORY_FOREIGN'
   | 'PERMISSION_DENIED'
+  | 'PGLITE_MISSING'
+  | 'PGLITE_EXTENSION'
   // verification
   | 'CHECKSUM_MISMATCH'
   | 'OUT_OF_ORDER'

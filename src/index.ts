@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import type postgres from 'postgres'
 import { BlockerWatcher } from './blockers.js'
 import { openDb, type Db } from './db.js'
+import { extensionsIn, isPgliteUrl } from './pglite.js'
 import { TinymigrateError, type ErrorCode } from './errors.js'
 import type { Event } from './events.js'
 import { label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
@@ -53,6 +54,11 @@ export interface Options {
   url?: string
   /** An existing postgres.js instance; one of its connections is reserved for the run. */
   sql?: postgres.Sql
+  /**
+   * An existing PGlite instance (`@electric-sql/pglite`), left open afterwards. A URL
+   * `pglite:<directory>` or `pglite:memory` opens one instead.
+   */
+  pglite?: unknown
   /** Migrations directory (default `migrations`). */
   dir?: string
   /** History table: `name` or `schema.name` (default `tinymigrate_history`). */
@@ -143,9 +149,13 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
   const files = loadMigrations(options.dir ?? DEFAULT_DIR)
   const emit = options.onEvent ?? (() => {})
   const tableName = parseQualifiedName(options.table ?? DEFAULT_TABLE)
+  const embedded = options.pglite !== undefined || isPgliteUrl(options.url)
   const db = await openDb({
     url: options.url,
     sql: options.sql,
+    pglite: options.pglite,
+    extensions: embedded ? extensionsIn(files.map((f) => f.up.text)) : undefined,
+    exclusiveTimeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
     wait: options.wait,
     signal: options.signal,
     onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
@@ -153,7 +163,8 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
   })
   let lock: Lock | undefined
   const url = options.url
-  const watcher = url ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
+  // A second session to watch lock waits exists only on a server.
+  const watcher = url && db.engine === 'postgres' ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
   try {
     const history = await locateHistory(db, tableName)
     if (mode.lock) {
@@ -163,7 +174,7 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
         signal: options.signal,
         onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
       }
-      lock = options.lockMode === 'lease'
+      lock = options.lockMode === 'lease' && db.engine === 'postgres'
         ? await acquireLease(db, history.table.schema, history.table.name, {
           ...waiting,
           ttl: LEASE_TTL,

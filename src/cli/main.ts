@@ -14,7 +14,7 @@ import { createOutput, migrationRows, ms, renderEvent, table, type Output } from
 export const EXIT_CODES: Record<ErrorCode, number> = {
   SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1,
   USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
-  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2,
+  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2, PGLITE_MISSING: 2, PGLITE_EXTENSION: 2,
   CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
@@ -191,7 +191,10 @@ function count(text: string, what: string): number {
   return Number(text)
 }
 
-function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string): string {
+/** Where the embedded database lives when no URL is configured (git-ignore `.tinymigrate/`). */
+export const EMBEDDED_URL = 'pglite:.tinymigrate/db'
+
+function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string, out: Output): string {
   if (typeof flags.url === 'string') return flags.url
   if (env.DATABASE_URL) return env.DATABASE_URL
   const file = `${cwd}/.env`
@@ -199,9 +202,15 @@ function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string): string {
     const vars = parseEnv(readFileSync(file, 'utf8'))
     if (vars.DATABASE_URL) return vars.DATABASE_URL
   }
-  throw new TinymigrateError('NO_DATABASE_URL', 'No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL.', {
-    next: 'Pass --url postgres://user@host:5432/db, or set DATABASE_URL.',
-  })
+  // In CI or production a missing URL is a misspelt variable, not a wish for a scratch database:
+  // migrating a throwaway database and reporting success would hide it.
+  if (env.CI || env.NODE_ENV === 'production') {
+    throw new TinymigrateError('NO_DATABASE_URL', `No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL (the embedded database is not used when ${env.CI ? 'CI' : 'NODE_ENV=production'} is set).`, {
+      next: 'Pass --url postgres://user@host:5432/db, or set DATABASE_URL.',
+    })
+  }
+  out.progress(`no database URL configured: using the embedded database in .tinymigrate/db (${EMBEDDED_URL})`)
+  return EMBEDDED_URL
 }
 
 function onlyPositional(p: Parsed, max: number): void {
@@ -230,7 +239,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
     return
   }
   const base: lib.Options = {
-    url: resolveUrl(f, env, cwd),
+    url: resolveUrl(f, env, cwd, out),
     dir,
     table: typeof f.table === 'string' ? f.table : undefined,
     wait: seconds(f, 'wait'),
