@@ -187,11 +187,25 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
       id,
       name: parsed.name,
       up,
-      down: downEntry ? read(downEntry.file) : undefined,
+      down: downEntry ? lazy(join(dir, downEntry.file), () => read(downEntry.file)) : undefined,
       checksum: checksum(up.text),
     })
   }
   return migrations.sort((a, b) => compareVersions(a.id, b.id))
+}
+
+/**
+ * A down file is read when it is first needed: `status` and a no-op `up` never open one.
+ * Runs that use them read them all before anything runs, so a bad one still stops them early.
+ */
+function lazy(path: string, load: () => SqlFile): SqlFile {
+  let loaded: SqlFile | undefined
+  const get = () => (loaded ??= load())
+  return {
+    path,
+    get text() { return get().text },
+    get noTransaction() { return get().noTransaction },
+  }
 }
 
 /** `001_users`: how a migration is named in messages. */

@@ -146,21 +146,39 @@ interface Session {
 }
 
 async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
-  const files = loadMigrations(options.dir ?? DEFAULT_DIR)
+  const dir = options.dir ?? DEFAULT_DIR
   const emit = options.onEvent ?? (() => {})
   const tableName = parseQualifiedName(options.table ?? DEFAULT_TABLE)
   const embedded = options.pglite !== undefined || isPgliteUrl(options.url)
-  const db = await openDb({
+  const open = (files: MigrationFile[] | undefined) => openDb({
     url: options.url,
     sql: options.sql,
     pglite: options.pglite,
-    extensions: embedded ? extensionsIn(files.map((f) => f.up.text)) : undefined,
+    extensions: files ? extensionsIn(files.map((f) => f.up.text)) : undefined,
     exclusiveTimeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
+    prepare: options.lockMode !== 'lease',
     wait: options.wait,
     signal: options.signal,
     onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
     onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
   })
+  let files: MigrationFile[]
+  let db: Db
+  if (embedded) {
+    // The embedded engine is started with the extensions the files ask for.
+    files = loadMigrations(dir)
+    db = await open(files)
+  } else {
+    // The connection is made while the files are read; a file error still comes first.
+    const opening = open(undefined)
+    try {
+      files = loadMigrations(dir)
+    } catch (error) {
+      opening.then((d) => d.close(), () => {}).catch(() => {})
+      throw error
+    }
+    db = await opening
+  }
   let lock: Lock | undefined
   const url = options.url
   // A second session to watch lock waits exists only on a server.
@@ -267,6 +285,8 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   return withSession(options, { lock: !options.dryRun }, async (s) => {
     const todo = planUp(s.entries, options)
     warnMissing(s)
+    // Read every down file now: a bad one must stop the run before anything is applied.
+    for (const m of todo) void m.down?.text
     if (options.dryRun) return dryRunUp(s, options, todo)
     if (todo.length > 0) await ensureHistory(s.db, s.history)
     const ctx = context(s, options)
@@ -276,7 +296,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
       applied.push(await applyMigration(ctx, m))
       ctx.applied.push(label(m))
     }
-    return { applied, reverted: [], current: await currentOf(s), dryRun: false, statements: [] }
+    return { applied, reverted: [], current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })
 }
 
@@ -293,7 +313,7 @@ export async function rollback(options: RollbackOptions = {}): Promise<RunResult
       reverted.push(await revertMigration(ctx, e, sources[i]!))
       ctx.reverted.push(label(e))
     }
-    return { applied: [], reverted, current: await currentOf(s), dryRun: false, statements: [] }
+    return { applied: [], reverted, current: currentAfter(s, [], reverted), dryRun: false, statements: [] }
   })
 }
 
@@ -318,14 +338,21 @@ export async function redo(options: RunOptions = {}): Promise<RunResult> {
     ctx.reverted.push(label(last))
     stopIfAborted(options, ctx)
     const applied = [await applyMigration(ctx, last.file)]
-    return { applied, reverted, current: await currentOf(s), dryRun: false, statements: [] }
+    return { applied, reverted, current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })
 }
 
-async function currentOf(s: Session): Promise<string | null> {
-  const rows = await readHistory(s.db, s.history)
-  const last = rows.filter((r) => r.state === 'applied').at(-1)
-  return last ? last.version : null
+/** The newest applied version once a run is done, from what was known plus what it did. */
+function currentAfter(s: Session, applied: StepResult[], reverted: StepResult[]): string | null {
+  const gone = new Set(reverted.map((r) => BigInt(r.version)))
+  const added = new Set(applied.map((r) => BigInt(r.version)))
+  let current: Entry | undefined
+  for (const e of s.entries) {
+    const id = BigInt(e.id)
+    const isApplied = added.has(id) || (e.row?.state === 'applied' && !gone.has(id))
+    if (isApplied) current = e
+  }
+  return current?.version ?? null
 }
 
 /** Where each rollback's SQL comes from: the down file on disk, else the copy stored at apply time. */

@@ -136,7 +136,7 @@ function normalise(error: unknown): unknown {
   })
 }
 
-function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promise<void>): Db {
+async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promise<void>): Promise<Db> {
   const onNotice = (n: { severity?: string; message?: string }) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') })
   const run = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
@@ -145,10 +145,10 @@ function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promise<voi
       throw normalise(error)
     }
   }
+  const [row] = (await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid')).rows
   return {
     engine: 'pglite',
-    // One embedded backend; pg_backend_pid() answers a constant.
-    pid: 0,
+    pid: Number(row?.pid ?? 0),
     async query<T>(text: string, params: unknown[] = []) {
       return run(async () => (await db.query<T>(text, params, { onNotice })).rows)
     },

@@ -27,6 +27,8 @@ export interface RunContext {
   retries: number
   /** Samples what a long-running migration waits for, to name it if lock_timeout fires. */
   watcher: BlockerWatcher | undefined
+  /** Set after SQL ran outside a transaction: the next migration checks the lock thoroughly. */
+  verifyNext?: boolean
 }
 
 export interface StepResult {
@@ -128,7 +130,10 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
   const stop = cancelOnAbort(ctx)
   const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
   try {
-    await ctx.db.transaction(settings(ctx, 'local') + (ctx.lock?.guard ?? ''), statements.map((s) => s.text), after)
+    const check = ctx.lock ? (ctx.verifyNext ? ctx.lock.verify : ctx.lock.guard) : ''
+    await ctx.db.transaction(settings(ctx, 'local') + check, statements.map((s) => s.text), after)
+    // A file that unlocks advisory locks itself gets the thorough check before the next one.
+    ctx.verifyNext = statements.some((st) => /advisory_unlock/i.test(st.text))
   } catch (error) {
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
@@ -157,6 +162,8 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     })
   }
   if (ctx.lock) await guarded(ctx, m, file, direction)
+  // Whatever happens below ran outside our transaction and could release the lock.
+  ctx.verifyNext = true
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
@@ -183,7 +190,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
 
 async function guarded(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction): Promise<void> {
   try {
-    await ctx.db.exec(ctx.lock!.guard)
+    await ctx.db.exec(ctx.lock!.verify)
   } catch (error) {
     throw failure(ctx, m, file, direction, error, undefined, 'rolled-back')
   }

@@ -464,14 +464,17 @@ test('a database that does not exist (exit 5) says to create it', async (t) => {
   assert.match(r.stderr, /^error CONNECT_FAILED\n {2}Cannot connect to .*tm_does_not_exist: database "tm_does_not_exist" does not exist\n {2}Create the database first \(createdb\), or fix its name in the URL\.\n$/)
 })
 
-test('no URL anywhere is NO_DATABASE_URL (exit 2), and the hint shows the URL form', async (t) => {
+test('no URL anywhere under CI (or NODE_ENV=production) is NO_DATABASE_URL (exit 2), and the hint shows the URL form', async (t) => {
   const cwd = await tempDir(t)
   const dir = await migrationsDir(t, { '001_a.up.sql': 'select 1;\n' })
-  const r = await runCli(['up', '--dir', dir], { cwd })
+  const r = await runCli(['up', '--dir', dir], { cwd, env: { CI: 'true' } })
   assert.equal(r.code, 2)
   assert.equal(r.stdout, '')
-  assert.ok(r.stderr.startsWith('error NO_DATABASE_URL\n  No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL.\n'), r.stderr)
-  const doc = jsonError(await runCli(['status', '--dir', dir, '--json'], { cwd }), 2, 'NO_DATABASE_URL')
+  assert.ok(r.stderr.startsWith('error NO_DATABASE_URL\n  No database URL: --url is not given, DATABASE_URL is not set, and ./.env has no DATABASE_URL (the embedded database is not used when CI is set).\n'), r.stderr)
+  const prod = await runCli(['up', '--dir', dir], { cwd, env: { CI: undefined, NODE_ENV: 'production' } })
+  assert.equal(prod.code, 2)
+  assert.match(prod.stderr, /^error NO_DATABASE_URL\n.*\(the embedded database is not used when NODE_ENV=production is set\)/)
+  const doc = jsonError(await runCli(['status', '--dir', dir, '--json'], { cwd, env: { CI: 'true' } }), 2, 'NO_DATABASE_URL')
   assert.ok(doc.error.next.startsWith('Pass --url postgres://'))
   // the example is a template, not a secret: "***" in it reads as if something were wrong
   assert.equal(r.stderr.split('\n')[2], '  Pass --url postgres://user@host:5432/db, or set DATABASE_URL.')
