@@ -99,11 +99,13 @@ function serverCommand(file: string, args: string[]): [string, string[]] {
   return ['su', ['postgres', '-s', '/bin/sh', '-c', [file, ...args].map(shellQuote).join(' ')]]
 }
 
-// Children must never see a real database's coordinates, only ours
+// Children must never see a real database's coordinates, only ours. CI and NODE_ENV change
+// tinymigrate's behaviour (no embedded default), so the tests that need them set them alone:
+// the suite must behave the same on a laptop and in CI.
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
   for (const key of Object.keys(env)) {
-    if (key === 'DATABASE_URL' || key.startsWith('PG')) delete env[key]
+    if (key === 'DATABASE_URL' || key === 'CI' || key === 'NODE_ENV' || key.startsWith('PG')) delete env[key]
   }
   return env
 }
