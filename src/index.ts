@@ -157,6 +157,7 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     extensions: files ? extensionsIn(files.map((f) => f.up.text)) : undefined,
     exclusiveTimeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
     prepare: options.lockMode !== 'lease',
+    onWait: (owner: number | undefined) => emit({ type: 'lock-wait', holder: owner ? { pid: owner, application: 'tinymigrate (embedded database)', user: '', client: null, since: null } : undefined }),
     wait: options.wait,
     signal: options.signal,
     onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),

@@ -23,14 +23,45 @@ export interface PgliteOpenOptions extends OpenOptions {
   extensions?: string[]
   /** Seconds to wait for another process using the same data directory. */
   exclusiveTimeout?: number
+  /** Another run has the database: called once, with the owner's pid when known. */
+  onWait?: (owner: number | undefined) => void
 }
 
 /**
  * Open PGlite: the embedded engine is imported only here, so `up` against a server never pays
  * for its WebAssembly. An on-disk directory is held with a lock file: PGlite is one process's.
  */
+// PGlite is one session: an advisory lock there excludes nobody, so runs that share an instance
+// take turns here, from open to close.
+const turns = new WeakMap<object, Promise<void>>()
+
+async function takeTurn(instance: object, onWait: PgliteOpenOptions['onWait']): Promise<() => void> {
+  const before = turns.get(instance)
+  let release!: () => void
+  const mine = new Promise<void>((r) => { release = r })
+  const chained = (before ?? Promise.resolve()).then(() => mine)
+  turns.set(instance, chained)
+  if (before) {
+    onWait?.(undefined)
+    await before
+  }
+  return () => {
+    release()
+    if (turns.get(instance) === chained) turns.delete(instance)
+  }
+}
+
 export async function openPglite(options: PgliteOpenOptions): Promise<Db> {
-  if (options.pglite) return wrapPglite(options.pglite as PgliteLike, options, async () => {})
+  if (options.pglite) {
+    const instance = options.pglite as PgliteLike
+    const done = await takeTurn(instance, options.onWait)
+    try {
+      return await wrapPglite(instance, options, async () => done())
+    } catch (error) {
+      done()
+      throw error
+    }
+  }
   const target = options.url!.slice('pglite:'.length)
   const memory = target === 'memory' || target === ''
   const dir = memory ? undefined : resolve(target)
@@ -42,13 +73,22 @@ export async function openPglite(options: PgliteOpenOptions): Promise<Db> {
       next: `Install it with: ${PGLITE_INSTALL}\nor point tinymigrate at a PostgreSQL server with --url or DATABASE_URL.`,
     })
   }
-  const unlock = dir ? await lockDirectory(dir, options.exclusiveTimeout ?? 300, options.signal) : () => {}
+  const unlock = dir ? await lockDirectory(dir, options.exclusiveTimeout ?? 300, options.signal, options.onWait) : () => {}
   try {
-    const extensions = await loadExtensions(options.extensions ?? [])
     if (dir) mkdirSync(dirname(dir), { recursive: true })
-    const db = await module.PGlite.create(dir, { extensions })
-    return wrapPglite(db, options, async () => {
-      try { await db.close() } finally { unlock() }
+    const wanted = new Set(options.extensions ?? [])
+    let db = await module.PGlite.create(dir, { extensions: await loadExtensions([...wanted]) })
+    // A database that already has extensions (created by migrations whose files are gone, say)
+    // needs them loaded too, or every use of their types fails: reopen with them.
+    const installed = (await db.query<{ name: string }>("select extname as name from pg_catalog.pg_extension where extname <> 'plpgsql'")).rows.map((r) => r.name)
+    if (installed.some((name) => !wanted.has(name))) {
+      await db.close()
+      for (const name of installed) wanted.add(name)
+      db = await module.PGlite.create(dir, { extensions: await loadExtensions([...wanted]) })
+    }
+    const opened = db
+    return await wrapPglite(opened, options, async () => {
+      try { await opened.close() } finally { unlock() }
     })
   } catch (error) {
     unlock()
@@ -64,8 +104,10 @@ async function loadExtensions(names: string[]): Promise<Record<string, unknown>>
   for (const name of new Set(names)) {
     if (name === 'plpgsql') continue
     try {
-      const mod = await import(`@electric-sql/pglite/contrib/${name}`) as Record<string, unknown>
-      loaded[name] = mod[name] ?? Object.values(mod)[0]
+      // PGlite names its modules and exports with '_' where the extension has '-' (uuid-ossp).
+      const id = name.replaceAll('-', '_')
+      const mod = await import(`@electric-sql/pglite/contrib/${id}`) as Record<string, unknown>
+      loaded[id] = mod[id] ?? Object.values(mod)[0]
     } catch {
       throw new TinymigrateError('PGLITE_EXTENSION', `The migrations create the extension "${name}", which the embedded database (PGlite) does not ship.`, {
         next: 'Run against a PostgreSQL server that has it: --url postgres://… or DATABASE_URL.',
@@ -88,7 +130,8 @@ export function extensionsIn(texts: string[]): string[] {
  * One process at a time per data directory. The lock file holds the owner's pid, so a lock left
  * by a process that died is taken over instead of blocking forever.
  */
-async function lockDirectory(dir: string, timeout: number, signal: AbortSignal | undefined): Promise<() => void> {
+async function lockDirectory(dir: string, timeout: number, signal: AbortSignal | undefined, onWait: PgliteOpenOptions['onWait']): Promise<() => void> {
+  let announced = false
   const file = `${dir}.lock`
   mkdirSync(dirname(file), { recursive: true })
   const deadline = Date.now() + timeout * 1000
@@ -105,6 +148,10 @@ async function lockDirectory(dir: string, timeout: number, signal: AbortSignal |
     if (!alive(owner)) {
       rmSync(file, { force: true })
       continue
+    }
+    if (!announced) {
+      onWait?.(owner)
+      announced = true
     }
     if (Date.now() >= deadline) {
       throw new TinymigrateError('LOCK_TIMEOUT', `Process ${owner} still has the embedded database ${dir} open after ${timeout}s.`, {
@@ -138,7 +185,16 @@ function normalise(error: unknown): unknown {
 
 async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promise<void>): Promise<Db> {
   const onNotice = (n: { severity?: string; message?: string }) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') })
+  // A statement inside WebAssembly cannot be interrupted, and while PGlite works no timer or
+  // signal handler gets a turn. So every statement yields to the event loop first, and a cancel
+  // takes effect there: the statement fails as a server-side cancel would (SQLSTATE 57014).
+  let cancelled = false
   const run = async <T>(f: () => Promise<T>): Promise<T> => {
+    await new Promise((r) => setImmediate(r))
+    if (cancelled) {
+      cancelled = false
+      throw Object.assign(new Error('canceling statement due to user request'), { code: '57014', severity: 'ERROR' })
+    }
     try {
       return await f()
     } catch (error) {
@@ -177,8 +233,9 @@ async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promi
         throw failed
       }
     },
-    // A statement inside WebAssembly cannot be interrupted: a Ctrl-C takes effect after it.
-    async cancel() {},
+    async cancel() {
+      cancelled = true
+    },
     close: end,
   }
 }

@@ -64,7 +64,7 @@ export function renderEvent(e: Event): string | undefined {
     case 'notice': return `${e.severity.toLowerCase()}: ${e.message}`
     case 'connect-retry': return `waiting for the database (attempt ${e.attempt}: ${e.reason}); retrying in ${(e.delayMs / 1000).toFixed(1)}s`
     case 'lock-wait': return e.holder
-      ? `waiting for the migration lock, held by process ${e.holder.pid} (${e.holder.application || 'no application name'}, user ${e.holder.user}${e.holder.client ? ' from ' + e.holder.client : ''})`
+      ? `waiting for the migration lock, held by process ${e.holder.pid} (${[e.holder.application || 'no application name', e.holder.user ? `user ${e.holder.user}` : '', e.holder.client ? `from ${e.holder.client}` : ''].filter(Boolean).join(', ').replace(', from', ' from')})`
       : 'waiting for the migration lock, held by another runner'
     case 'lock-acquired': return e.waitedMs > 100 ? `got the migration lock after ${(e.waitedMs / 1000).toFixed(1)}s` : undefined
     case 'apply-start': return e.noTransaction ? `applying ${e.version}_${e.name} outside a transaction` : undefined
