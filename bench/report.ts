@@ -22,6 +22,8 @@ export interface Environment {
   postgres: string
   command: string
   runs: number
+  /** Where the cluster's data dir and the generated files live. */
+  scratch: string
   tmp: string
 }
 
@@ -62,6 +64,7 @@ export function renderText(env: Environment, results: Result[]): string {
     `postgres  ${env.postgres}`,
     `node      ${env.node}`,
     `command   ${env.command}`,
+    `scratch   ${env.scratch} (cluster data dir and generated files)`,
     `runs      ${env.runs} per figure (median; whole-process wall time, spawn to exit), after one warm-up`,
   ]
   const body = table(['workload', 'timed (median)', 'baseline (median)', 'ratio', 'target', 'ok'], results.map(row))
