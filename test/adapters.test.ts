@@ -3,17 +3,16 @@
 // the database itself (history rows, tables that exist) and by what the calls return, so a
 // difference between the engines shows up as one case failing for one of them.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import {
-  current, migrate, redo, repair, rollback, stamp, status, verify, type Event, type TinymigrateError,
+  current, migrate, redo, repair, rollback, stamp, status, verify,
 } from '../src/index.js'
-import { migrationsDir, rewrite, runCli, spawnCli, type CliResult, type HookScope } from './helpers.js'
+import { rejection } from './assertions.js'
+import { events, migrationsDir, rewrite, runCli, sha256, spawnCli, tempDir, type CliResult } from './helpers.js'
 import { pgliteDirTarget, pgliteTarget, postgresTarget, type MakeTarget, type Target } from './targets.js'
 
 // --- reading the database ------------------------------------------------------------------------
@@ -90,24 +89,6 @@ async function advisoryLocks(target: Target): Promise<number> {
 }
 
 // --- calling the library -------------------------------------------------------------------------
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
-
-function events(): { list: Event[]; onEvent: (e: Event) => void } {
-  const list: Event[] = []
-  return { list, onEvent: (e) => { list.push(e) } }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TinymigrateError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as TinymigrateError
-  }
-  assert.fail('expected the call to fail')
-}
 
 async function states(options: { dir: string } & Target['options'] & { table?: string }): Promise<string[]> {
   return (await status(options)).migrations.map((m) => m.state)
@@ -731,12 +712,6 @@ for (const c of cases) {
 // --- the CLI on the embedded engine -------------------------------------------------------------
 // Each command is a process of its own and opens the data directory again.
 
-async function tempDir(t: HookScope): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-adapters-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
-
 function ok(r: CliResult): void {
   assert.equal(r.code, 0, `exit ${r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`)
 }
@@ -752,7 +727,7 @@ async function readDir<T>(dataDir: string, text: string): Promise<T[]> {
 }
 
 test('cli: up on pglite:<dir>, then status --json in a new process shows every migration applied', async (t) => {
-  const root = await tempDir(t)
+  const root = await tempDir(t, 'tm-adapters-')
   const dir = await migrationsDir(t, THREE)
   const url = `pglite:${path.join(root, 'db')}`
   const up = await runCli(['up', '--url', url, '--dir', dir])
@@ -769,7 +744,7 @@ test('cli: up on pglite:<dir>, then status --json in a new process shows every m
 })
 
 test('cli: two up processes at once on one pglite:<dir> both succeed and apply each migration once', async (t) => {
-  const root = await tempDir(t)
+  const root = await tempDir(t, 'tm-adapters-')
   const dataDir = path.join(root, 'db')
   const dir = await migrationsDir(t, {
     '001_log.up.sql': "create table log (version text);\ninsert into log values ('001');\n",
@@ -797,7 +772,7 @@ test('cli: two up processes at once on one pglite:<dir> both succeed and apply e
 })
 
 test('cli: with no URL at all, status uses .tinymigrate/db in the project and says so', async (t) => {
-  const project = await tempDir(t)
+  const project = await tempDir(t, 'tm-adapters-')
   await mkdir(path.join(project, 'migrations'))
   await writeFile(path.join(project, 'migrations', '001_users.up.sql'), 'create table users (id int);\n')
   const r = await runCli(['status'], { cwd: project, env: { CI: undefined, NODE_ENV: undefined } })
@@ -809,7 +784,7 @@ test('cli: with no URL at all, status uses .tinymigrate/db in the project and sa
 })
 
 test('cli: with CI set and no URL, the embedded database is not used: exit 2 NO_DATABASE_URL', async (t) => {
-  const project = await tempDir(t)
+  const project = await tempDir(t, 'tm-adapters-')
   await mkdir(path.join(project, 'migrations'))
   await writeFile(path.join(project, 'migrations', '001_users.up.sql'), 'create table users (id int);\n')
   const r = await runCli(['up', '--json'], { cwd: project, env: { CI: '1', NODE_ENV: undefined } })

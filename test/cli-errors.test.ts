@@ -2,12 +2,12 @@
 // says what to do, no stack trace, one JSON document under --json, and never a password.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
 import {
-  adminSql, freshDatabase, migrationsDir, rewrite, runCli, spawnCli, type CliResult, type FreshDatabase, type HookScope,
+  adminSql, backendRunning, cli, freshDatabase, historyVersions, migrationsDir, rewrite, runCli, spawnCli, tables, tempDir,
+  type CliResult, type FreshDatabase, type HookScope,
 } from './helpers.js'
 
 // --- helpers ------------------------------------------------------------------------------------
@@ -16,10 +16,6 @@ const UNREACHABLE = 'postgres://u:secret@127.0.0.1:1/x'
 
 function stable(text: string): string {
   return text.replace(/\(\d+ ms\)|\(\d+\.\d s\)/g, '(T)')
-}
-
-async function cli(db: FreshDatabase, dir: string, ...args: string[]): Promise<CliResult> {
-  return runCli([...args, '--url', db.url, '--dir', dir])
 }
 
 /** The common contract of every failure: its exit code, nothing on stdout, no stack trace. */
@@ -74,44 +70,9 @@ function jsonError(r: CliResult, exit: number, code: string): any {
   return doc
 }
 
-async function tempDir(t: HookScope): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-cli-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
-}
-
-async function tables(db: FreshDatabase): Promise<string[]> {
-  const rows = await db.sql<{ name: string }[]>`
-    select tablename as name from pg_catalog.pg_tables
-    where schemaname = 'public' and tablename <> 'tinymigrate_history'
-    order by 1`
-  return rows.map((r) => r.name)
-}
-
-async function historyVersions(db: FreshDatabase): Promise<string[] | null> {
-  const [{ found }] = await db.sql<{ found: string | null }[]>`select to_regclass('public.tinymigrate_history')::text as found`
-  if (!found) return null
-  const rows = await db.sql<{ version: string }[]>`select version from public.tinymigrate_history order by version::numeric`
-  return rows.map((r) => r.version)
-}
-
 async function currentUser(db: FreshDatabase): Promise<string> {
   const [{ user }] = await db.sql<{ user: string }[]>`select current_user as user`
   return user
-}
-
-/** Wait until a tinymigrate session runs a query containing `text`; its server pid. */
-async function backendRunning(db: FreshDatabase, text: string): Promise<number> {
-  const deadline = Date.now() + 10_000
-  while (Date.now() < deadline) {
-    const [row] = await db.sql<{ pid: number }[]>`
-      select pid from pg_catalog.pg_stat_activity
-      where datname = ${db.name} and application_name = 'tinymigrate' and state = 'active'
-        and query like ${'%' + text + '%'}`
-    if (row) return row.pid
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error(`no tinymigrate session ran ${text} within 10 s`)
 }
 
 /** Resolve once the child's stderr contains `text`. */
@@ -241,7 +202,7 @@ test('a file that is not UTF-8 (exit 2)', async (t) => {
 
 test('a missing migrations directory, and --dir without a value (exit 2)', async (t) => {
   const db = await freshDatabase(t)
-  const cwd = await tempDir(t)
+  const cwd = await tempDir(t, 'tm-cli-')
   expectError(await runCli(['up', '--url', db.url], { cwd }), 2, [
     'error DIR_NOT_FOUND',
     '  Migrations directory migrations does not exist or is not a directory.',
@@ -465,7 +426,7 @@ test('a database that does not exist (exit 5) says to create it', async (t) => {
 })
 
 test('no URL anywhere under CI (or NODE_ENV=production) is NO_DATABASE_URL (exit 2), and the hint shows the URL form', async (t) => {
-  const cwd = await tempDir(t)
+  const cwd = await tempDir(t, 'tm-cli-')
   const dir = await migrationsDir(t, { '001_a.up.sql': 'select 1;\n' })
   const r = await runCli(['up', '--dir', dir], { cwd, env: { CI: 'true' } })
   assert.equal(r.code, 2)

@@ -2,11 +2,12 @@
 // Durations and timestamps are the only parts of the output that vary; `stable` blanks them out.
 import assert from 'node:assert/strict'
 import { readFileSync, readdirSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
-import { freshDatabase, migrationsDir, rewrite, runCli, spawnCli, type CliResult, type FreshDatabase, type HookScope } from './helpers.js'
+import {
+  backendRunning, cli, freshDatabase, historyVersions, migrationsDir, rewrite, runCli, spawnCli, tables, tempDir, type CliResult,
+} from './helpers.js'
 
 // --- helpers ------------------------------------------------------------------------------------
 
@@ -27,34 +28,8 @@ function stable(text: string): string {
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/g, 'YYYY-MM-DD hh:mm:ssZ')
 }
 
-async function cli(db: FreshDatabase, dir: string, ...args: string[]): Promise<CliResult> {
-  return runCli([...args, '--url', db.url, '--dir', dir])
-}
-
 function expectOk(r: CliResult, stdout: string, stderr = ''): void {
   assert.deepEqual({ code: r.code, stdout: stable(r.stdout), stderr: stable(r.stderr) }, { code: 0, stdout, stderr })
-}
-
-async function tables(db: FreshDatabase): Promise<string[]> {
-  const rows = await db.sql<{ name: string }[]>`
-    select tablename as name from pg_catalog.pg_tables
-    where schemaname = 'public' and tablename <> 'tinymigrate_history'
-    order by 1`
-  return rows.map((r) => r.name)
-}
-
-/** Versions recorded in the history table, or null when the table does not exist. */
-async function historyVersions(db: FreshDatabase): Promise<string[] | null> {
-  const [{ found }] = await db.sql<{ found: string | null }[]>`select to_regclass('public.tinymigrate_history')::text as found`
-  if (!found) return null
-  const rows = await db.sql<{ version: string }[]>`select version from public.tinymigrate_history order by version::numeric`
-  return rows.map((r) => r.version)
-}
-
-async function tempDir(t: HookScope): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-cli-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  return dir
 }
 
 // A tiny shape checker: exact keys, and the type of each value.
@@ -324,7 +299,7 @@ test('new continues a 001/002 sequence; revision -m slugs the message', async (t
 })
 
 test('new in an empty (or missing) folder uses a UTC timestamp version', async (t) => {
-  const cwd = await tempDir(t)
+  const cwd = await tempDir(t, 'tm-cli-')
   const before = Date.now()
   const r = await runCli(['new', 'init'], { cwd })
   assert.equal(r.code, 0)
@@ -342,7 +317,7 @@ test('new in an empty (or missing) folder uses a UTC timestamp version', async (
   const v2 = /created migrations\/(\d{14})_init_two\.up\.sql/.exec(again.stdout)?.[1]
   assert.ok(v2 && BigInt(v2) > BigInt(v), again.stdout)
 
-  const empty = await tempDir(t)
+  const empty = await tempDir(t, 'tm-cli-')
   const r2 = await runCli(['new', 'x', '--dir', empty])
   assert.match(r2.stdout, new RegExp(`^created ${empty}/\\d{14}_x\\.up\\.sql\\n`))
 })
@@ -567,7 +542,7 @@ test('--version prints the version from package.json', async () => {
 
 test('the URL comes from --url, else DATABASE_URL, else DATABASE_URL in ./.env', async (t) => {
   const db = await freshDatabase(t)
-  const cwd = await tempDir(t)
+  const cwd = await tempDir(t, 'tm-cli-')
   const dir = path.join(cwd, 'migrations')
   await migrationsDirAt(dir, { '001_a.up.sql': 'create table a (id int);\n' })
   const unreachable = 'postgres://nobody@127.0.0.1:1/nothing'
@@ -644,16 +619,3 @@ test('a runner that finds the lock taken says who holds it, then waits for it', 
   assert.equal(lines.length, 3)
 })
 
-/** Wait until a tinymigrate session runs a query containing `text`; its server pid. */
-async function backendRunning(db: FreshDatabase, text: string): Promise<number> {
-  const deadline = Date.now() + 10_000
-  while (Date.now() < deadline) {
-    const [row] = await db.sql<{ pid: number }[]>`
-      select pid from pg_catalog.pg_stat_activity
-      where datname = ${db.name} and application_name = 'tinymigrate' and state = 'active'
-        and query like ${'%' + text + '%'}`
-    if (row) return row.pid
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  throw new Error(`no tinymigrate session ran ${text} within 10 s`)
-}

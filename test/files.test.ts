@@ -2,21 +2,11 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { TinymigrateError, type ErrorCode } from '../src/errors.js'
 import {
   canonicalVersion, checksum, collectMigrations, compareVersions, decodeSql, label, nextVersion, parseFileName, slug,
   type ParsedName, type SqlFile,
 } from '../src/files.js'
-
-/** Assert that `fn` throws a TinymigrateError with `code`, then run the extra checks on it. */
-function throwsCode(fn: () => unknown, code: ErrorCode, check: (e: TinymigrateError) => void = () => {}): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof TinymigrateError, `expected a TinymigrateError, got ${String(e)}`)
-    assert.equal(e.code, code, e.message)
-    check(e)
-    return true
-  })
-}
+import { throwsCode } from './assertions.js'
 
 // --- parseFileName -------------------------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 // Shared test helpers. They rely on the cluster started by test/launch.ts,
 // which passes its coordinates through TINYMIGRATE_TEST_* variables.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
+import type { Event } from '../src/index.js'
 
 /** Anything with an `after` hook: a TestContext, or `{ after }` from node:test inside a suite */
 export interface HookScope {
@@ -86,9 +87,15 @@ function insideDir(dir: string, file: string): string {
   return full
 }
 
-export async function migrationsDir(t: HookScope, files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tm-migrations-'))
+/** A new empty directory under the system's temp dir, named `<prefix>XXXXXX`, removed after the test */
+export async function tempDir(t: HookScope, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix))
   t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export async function migrationsDir(t: HookScope, files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await tempDir(t, 'tm-migrations-')
   for (const [file, content] of Object.entries(files)) {
     const full = insideDir(dir, file)
     await mkdir(path.dirname(full), { recursive: true })
@@ -100,6 +107,48 @@ export async function migrationsDir(t: HookScope, files: Record<string, string |
 export async function rewrite(dir: string, file: string, fn: (text: string) => string): Promise<void> {
   const full = path.join(dir, file)
   await writeFile(full, fn(await readFile(full, 'utf8')))
+}
+
+/** Tables of the public schema, history table left out */
+export async function tables(db: FreshDatabase): Promise<string[]> {
+  const rows = await db.sql<{ name: string }[]>`
+    select tablename as name from pg_catalog.pg_tables
+    where schemaname = 'public' and tablename <> 'tinymigrate_history'
+    order by 1`
+  return rows.map((r) => r.name)
+}
+
+/** Versions recorded in the history table, or null when the table does not exist */
+export async function historyVersions(db: FreshDatabase): Promise<string[] | null> {
+  const [{ found }] = await db.sql<{ found: string | null }[]>`select to_regclass('public.tinymigrate_history')::text as found`
+  if (!found) return null
+  const rows = await db.sql<{ version: string }[]>`select version from public.tinymigrate_history order by version::numeric`
+  return rows.map((r) => r.version)
+}
+
+/** Wait until a tinymigrate session runs a query containing `text`; its server pid */
+export async function backendRunning(db: FreshDatabase, text: string): Promise<number> {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const [row] = await db.sql<{ pid: number }[]>`
+      select pid from pg_catalog.pg_stat_activity
+      where datname = ${db.name} and application_name = 'tinymigrate' and state = 'active'
+        and query like ${'%' + text + '%'}`
+    if (row) return row.pid
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`no tinymigrate session ran ${text} within 10 s`)
+}
+
+/** Hex SHA-256 of a text's UTF-8 bytes */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+/** A recorder for the library's events: pass `onEvent`, read `list` */
+export function events(): { list: Event[]; onEvent: (e: Event) => void } {
+  const list: Event[] = []
+  return { list, onEvent: (e) => { list.push(e) } }
 }
 
 export function psqlPath(): string {
@@ -158,6 +207,11 @@ export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return spawnCli(args, opts).result
+}
+
+/** Run the CLI against a test database and migrations directory: `args` then `--url` and `--dir` */
+export async function cli(db: FreshDatabase, dir: string, ...args: string[]): Promise<CliResult> {
+  return runCli([...args, '--url', db.url, '--dir', dir])
 }
 
 // never leave a CLI process behind when a test file bails out early

@@ -3,25 +3,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import postgres from 'postgres'
-import { migrate, rollback, type Event, type TinymigrateError } from '../src/index.js'
+import { migrate, rollback, type Event } from '../src/index.js'
 import { lockKey } from '../src/lock.js'
-import { freshDatabase, migrationsDir, rewrite, type FreshDatabase } from './helpers.js'
+import { rejection } from './assertions.js'
+import { events, freshDatabase, migrationsDir, rewrite, type FreshDatabase } from './helpers.js'
 
 const DEFAULT_KEY = lockKey('public', 'tinymigrate_history').toString()
-
-function events(): { list: Event[]; onEvent: (e: Event) => void } {
-  const list: Event[] = []
-  return { list, onEvent: (e) => { list.push(e) } }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TinymigrateError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as TinymigrateError
-  }
-  assert.fail('expected the call to fail')
-}
 
 /** Hold the migration lock from a session of our own, as another runner would. */
 async function holdLock(t: { after(fn: () => unknown): unknown }, db: FreshDatabase, key = DEFAULT_KEY): Promise<{ pid: number; release(): Promise<void> }> {

@@ -1,21 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { TinymigrateError, type ErrorCode } from '../src/errors.js'
+import type { ErrorCode } from '../src/errors.js'
 import { checksum, type MigrationFile } from '../src/files.js'
 import type { HistoryRow } from '../src/history.js'
 import {
   currentVersion, inspect, listLabels, planDown, planStamp, planUp, type DownRequest, type Entry, type State, type UpRequest,
 } from '../src/plan.js'
-
-/** Assert that `fn` throws a TinymigrateError with `code`, then run the extra checks on it. */
-function throwsCode(fn: () => unknown, code: ErrorCode, check: (e: TinymigrateError) => void = () => {}): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof TinymigrateError, `expected a TinymigrateError, got ${String(e)}`)
-    assert.equal(e.code, code, e.message)
-    check(e)
-    return true
-  })
-}
+import { throwsCode } from './assertions.js'
 
 // A file's text, and so its checksum, depends only on its name: a row written with another
 // spelling of the version ('1' for '001') still matches.

@@ -1,15 +1,15 @@
 // Behaviour of the library API against a real PostgreSQL: what each call does to the database
 // and to the history table, checked by asking the database, not the library.
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
 import postgres from 'postgres'
 import {
-  current, history, migrate, redo, repair, rollback, stamp, status, verify, type Event, type TinymigrateError,
+  current, history, migrate, redo, repair, rollback, stamp, status, verify,
 } from '../src/index.js'
-import { freshDatabase, migrationsDir, rewrite } from './helpers.js'
+import { rejection } from './assertions.js'
+import { events, freshDatabase, migrationsDir, rewrite, sha256 } from './helpers.js'
 
 type Sql = postgres.Sql
 
@@ -76,24 +76,6 @@ async function snapshot(sql: Sql): Promise<unknown> {
     from tinymigrate_history
     order by version::numeric`
   return { columns: [...columns], history: [...hist] }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
-}
-
-function events(): { list: Event[]; onEvent: (e: Event) => void } {
-  const list: Event[] = []
-  return { list, onEvent: (e) => { list.push(e) } }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TinymigrateError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as TinymigrateError
-  }
-  assert.fail('expected the call to fail')
 }
 
 // --- migrate ---------------------------------------------------------------

@@ -1,13 +1,11 @@
 // The adapters tinymigrate supports, as test targets: one behaviour test runs against each.
 // A target is what a test needs to call the library (`options`, spread into every call) and to
 // look at the database without the library (`query`).
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { after } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import { quoteIdent } from '../src/ident.js'
-import { freshDatabase, type HookScope } from './helpers.js'
+import { freshDatabase, tempDir, type HookScope } from './helpers.js'
 
 export interface Target {
   name: 'postgres' | 'pglite'
@@ -81,8 +79,7 @@ async function reset(pg: PGlite): Promise<void> {
  * between library calls, never during one: PGlite is one process's at a time.
  */
 export async function pgliteDirTarget(t: HookScope): Promise<Target & { dir: string }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'tm-pglite-'))
-  t.after(() => rm(root, { recursive: true, force: true }))
+  const root = await tempDir(t, 'tm-pglite-')
   const dir = path.join(root, 'db')
   return {
     name: 'pglite',
