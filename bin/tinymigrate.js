@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js'
+// The CLI is one bundled file: Node starts faster when it resolves one module instead of twenty.
+import { main } from '../dist/cli.js'
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code })

@@ -106,9 +106,13 @@ function forward(signal: AbortSignal, controller: AbortController): () => void {
   return () => signal.removeEventListener('abort', f)
 }
 
+/** The package's version, from its package.json: found from the bundled CLI and the library alike. */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
+  for (const up of ['../package.json', '../../../package.json']) {
+    const file = new URL(up, import.meta.url)
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
+  }
+  return 'unknown'
 }
 
 interface Parsed {
