@@ -1,5 +1,6 @@
 import postgres from 'postgres'
 import { TinymigrateError } from './errors.js'
+import { inline } from './ident.js'
 import { redactUrl, rememberSecret } from './redact.js'
 import { sleep, throwIfAborted } from './sleep.js'
 
@@ -59,12 +60,6 @@ export interface OpenOptions {
   onNotice?: (notice: Notice) => void
   onRetry?: (attempt: number, reason: string, delayMs: number) => void
   signal?: AbortSignal
-  /**
-   * Use named prepared statements for tinymigrate's own parameterised statements (default true).
-   * An unprepared one makes the driver wait for a Describe reply, which stalls the pipeline;
-   * off behind a transaction-mode pooler, which cannot keep prepared statements.
-   */
-  prepare?: boolean
 }
 
 // Errors that mean "not up yet" rather than "wrong": worth retrying under --wait.
@@ -111,7 +106,7 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
     try {
       sql = postgres(options.url, {
         max: 1,
-        prepare: options.prepare !== false,
+        prepare: false, // no named statements: they do not survive poolers or a migration's DISCARD ALL
         fetch_types: false, // one round trip less at start-up; no custom array types are read
         connect_timeout: 10,
         idle_timeout: 0,
@@ -122,7 +117,7 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
       const [row] = await sql.unsafe('select pg_catalog.pg_backend_pid() as pid')
       const open = sql
       // Nothing is in flight at close: no need to wait for the server process to exit.
-      return wrap(open, Number(row!.pid), options.prepare !== false, () => open.end({ timeout: 0 }))
+      return wrap(open, Number(row!.pid), () => open.end({ timeout: 0 }))
     } catch (error) {
       await sql?.end({ timeout: 0 }).catch(() => {})
       if (error instanceof URIError) {
@@ -153,10 +148,10 @@ async function reserved(pool: postgres.Sql, options: OpenOptions): Promise<Db> {
   } catch (error) {
     throw connectError('the given connection', error, options.wait ?? 0)
   }
-  return wrap(conn, pid, options.prepare !== false, async () => conn.release())
+  return wrap(conn, pid, async () => conn.release())
 }
 
-function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, prepare: boolean, end: () => Promise<void>): Db {
+function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => Promise<void>): Db {
   // Queries on the wire, so Ctrl-C can cancel the one the server is running.
   type Pending = { cancel(): unknown; finally(f: () => void): Promise<unknown> }
   const inflight = new Set<Pending>()
@@ -169,7 +164,7 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, prepare: bo
     engine: 'postgres',
     pid,
     async query<T>(text: string, params: unknown[] = []) {
-      return (await track(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: prepare && params.length > 0 }))) as unknown as T[]
+      return (await track(sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]))) as unknown as T[]
     },
     async exec(text: string) {
       await track(sql.unsafe(text))
@@ -183,7 +178,7 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, prepare: bo
       const parts: [FailedPart, Promise<unknown>][] = [
         ['prefix', track(sql.unsafe('begin;' + prefix))],
         ...script.map((text): [FailedPart, Promise<unknown>] => ['script', track(sql.unsafe(text))]),
-        ...after.map((s): [FailedPart, Promise<unknown>] => ['after', track(sql.unsafe(s.text, (s.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare }))]),
+        ...after.map((s): [FailedPart, Promise<unknown>] => ['after', track(sql.unsafe(inline(s.text, s.params)))]),
         ['commit', track(sql.unsafe('commit'))],
       ]
       const settled = await Promise.allSettled(parts.map(([, p]) => p))

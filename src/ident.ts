@@ -7,9 +7,30 @@ export function quoteIdent(name: string): string {
   return '"' + name.replaceAll('"', '""') + '"'
 }
 
-/** A string literal, for text that is shown to a user (dry runs), never for text that is executed. */
+/**
+ * A string literal that reads the same whatever standard_conforming_strings says: plain quotes,
+ * or an E'' string with backslashes doubled when the value has any.
+ */
 export function quoteLiteral(value: string): string {
-  return "'" + value.replaceAll("'", "''") + "'"
+  if (value.includes('\0')) throw new TinymigrateError('USAGE', 'A value cannot contain a NUL character.')
+  const quoted = value.replaceAll("'", "''")
+  return value.includes('\\') ? "E'" + quoted.replaceAll('\\', '\\\\') + "'" : "'" + quoted + "'"
+}
+
+/**
+ * A parameterised statement with its values written in as literals. The history writes travel
+ * this way inside a migration's transaction: a parameterised statement needs either a prepared
+ * statement (which a migration's DEALLOCATE or DISCARD ALL, or a pooler, can take away, and the
+ * driver then re-sends it on its own, outside the transaction) or a Describe round trip that
+ * stalls the pipeline.
+ */
+export function inline(text: string, params: readonly unknown[] = []): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = params[Number(n) - 1]
+    if (v === null || v === undefined) return 'null'
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v)
+    return quoteLiteral(String(v))
+  })
 }
 
 export interface QualifiedName {

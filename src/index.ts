@@ -143,6 +143,8 @@ interface Session {
   entries: Entry[]
   lock: Lock | undefined
   emit: (event: Event) => void
+  /** Take the migration lock, then read history again: it may have changed meanwhile. */
+  takeLock(): Promise<void>
 }
 
 async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
@@ -156,7 +158,6 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     pglite: options.pglite,
     extensions: files ? extensionsIn(files.map((f) => f.up.text)) : undefined,
     exclusiveTimeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
-    prepare: options.lockMode !== 'lease',
     onWait: (owner: number | undefined) => emit({ type: 'lock-wait', holder: owner ? { pid: owner, application: 'tinymigrate (embedded database)', user: '', client: null, since: null } : undefined }),
     wait: options.wait,
     signal: options.signal,
@@ -180,37 +181,43 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
     }
     db = await opening
   }
-  let lock: Lock | undefined
   const url = options.url
   // A second session to watch lock waits exists only on a server.
   const watcher = url && db.engine === 'postgres' ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
+  let session: Session | undefined
   try {
     const history = await locateHistory(db, tableName)
-    if (mode.lock) {
-      const started = Date.now()
-      const waiting = {
-        timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
-        signal: options.signal,
-        onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
-      }
-      lock = options.lockMode === 'lease' && db.engine === 'postgres'
-        ? await acquireLease(db, history.table.schema, history.table.name, {
-          ...waiting,
-          ttl: LEASE_TTL,
-          openSide: () => openDb({ url: options.url, sql: options.sql }),
-        })
-        : await acquireLock(db, lockKey(history.table.schema, history.table.name), waiting)
-      emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
-      // Another runner may have created the table while this one waited.
-      if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
-    }
     const rows = await readHistory(db, history)
-    return await fn({ db, watcher, history, files, entries: inspect(files, rows), lock, emit })
+    const s: Session = {
+      db, watcher, history, files, entries: inspect(files, rows), lock: undefined, emit,
+      takeLock: async () => {
+        const started = Date.now()
+        const waiting = {
+          timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
+          signal: options.signal,
+          onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
+        }
+        s.lock = options.lockMode === 'lease' && db.engine === 'postgres'
+          ? await acquireLease(db, history.table.schema, history.table.name, {
+            ...waiting,
+            ttl: LEASE_TTL,
+            openSide: () => openDb({ url: options.url, sql: options.sql }),
+          })
+          : await acquireLock(db, lockKey(history.table.schema, history.table.name), waiting)
+        emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
+        // What was read before the lock may have changed while another runner held it.
+        if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
+        s.entries = inspect(files, await readHistory(db, history))
+      },
+    }
+    session = s
+    if (mode.lock) await s.takeLock()
+    return await fn(s)
   } catch (error) {
     throw typed(error, tableName)
   } finally {
     await watcher?.close()
-    if (lock) await lock.release().catch(() => {})
+    if (session?.lock) await session.lock.release().catch(() => {})
     await db.close().catch(() => {})
   }
 }
@@ -258,6 +265,7 @@ function context(s: Session, options: Options): RunContext {
     },
     retries: options.lockRetries ?? DEFAULT_LOCK_RETRIES,
     watcher: s.watcher,
+    pooled: options.lockMode === 'lease',
   }
 }
 
@@ -283,8 +291,20 @@ function warnMissing(s: Session): void {
 
 /** Apply pending migrations (all, the next `count`, or up to `to`). Alembic: `upgrade head`. */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  return withSession(options, { lock: !options.dryRun }, async (s) => {
-    const todo = planUp(s.entries, options)
+  return withSession(options, { lock: false }, async (s) => {
+    // A clean "nothing pending" read without the lock is final whatever other runners do (they
+    // can only add rows): only a run with work, or with a history that looks wrong, takes the
+    // lock and reads again. Ten containers starting at once against an up-to-date database then
+    // do not even queue. What another runner is half-way through (a no-transaction migration
+    // shows as failed until it ends) is judged only under the lock.
+    const quick = options.dryRun ? planUp(s.entries, options) : attempt(() => planUp(s.entries, options))
+    let todo: MigrationFile[]
+    if (quick !== undefined && (quick.length === 0 || options.dryRun)) {
+      todo = quick
+    } else {
+      await s.takeLock()
+      todo = planUp(s.entries, options)
+    }
     warnMissing(s)
     // Read every down file now: a bad one must stop the run before anything is applied.
     for (const m of todo) void m.down?.text
@@ -341,6 +361,15 @@ export async function redo(options: RunOptions = {}): Promise<RunResult> {
     const applied = [await applyMigration(ctx, last.file)]
     return { applied, reverted, current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })
+}
+
+/** `fn()`, or undefined when it throws: for a first look whose errors are judged again later. */
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn()
+  } catch {
+    return undefined
+  }
 }
 
 /** The newest applied version once a run is done, from what was known plus what it did. */

@@ -223,7 +223,7 @@ async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promi
           await run(() => db.exec(text, { onNotice }))
         }
         part = 'after'
-        for (const s of after) await run(() => db.query(s.text, s.params ?? [], { onNotice }))
+        for (const s of after) await run(() => db.query(s.text, [...(s.params ?? [])], { onNotice }))
         part = 'commit'
         await run(() => db.exec('commit', { onNotice }))
       } catch (error) {

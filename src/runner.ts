@@ -9,7 +9,7 @@ import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.j
 import { shapeOf } from './shape.js'
 import { sleep } from './sleep.js'
 import { locate, splitStatements, type Statement } from './sqltext.js'
-import { quoteLiteral } from './ident.js'
+import { inline } from './ident.js'
 import type { Event } from './events.js'
 
 export interface RunContext {
@@ -29,6 +29,12 @@ export interface RunContext {
   watcher: BlockerWatcher | undefined
   /** Set after SQL ran outside a transaction: the next migration checks the lock thoroughly. */
   verifyNext?: boolean
+  /**
+   * Behind a transaction-mode pooler (lease mode) a session setting would land on whichever
+   * server connection ran it and stay there for other clients: no-transaction migrations then
+   * run without tinymigrate's timeouts.
+   */
+  pooled?: boolean
 }
 
 export interface StepResult {
@@ -167,7 +173,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
-  await ctx.db.exec(settings(ctx, 'session'))
+  if (!ctx.pooled) await ctx.db.exec(settings(ctx, 'session'))
   try {
     for (const [i, statement] of statements.entries()) {
       ctx.onEvent({ type: 'statement', version: m.version, name: m.name, index: i + 1, total: statements.length })
@@ -181,7 +187,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     }
   } finally {
     stop()
-    await ctx.db.exec('reset lock_timeout; reset statement_timeout;').catch(() => {})
+    if (!ctx.pooled) await ctx.db.exec('reset lock_timeout; reset statement_timeout;').catch(() => {})
   }
   const params = [...(finish.params ?? [])]
   if (direction === 'apply') params[1] = Math.round(performance.now() - started)
@@ -320,11 +326,7 @@ export function describeRevert(ctx: RunContext, m: { version: string; name: stri
   }
 }
 
-/** Show a parameterised statement with its values inlined: for --dry-run output only, never executed. */
+/** Show a parameterised statement with its values inlined, as the transaction sends it. */
 export function display(statement: DbStatement): string {
-  const params = statement.params ?? []
-  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = params[Number(n) - 1]
-    return v === null || v === undefined ? 'null' : typeof v === 'number' ? String(v) : quoteLiteral(String(v))
-  })
+  return inline(statement.text, statement.params)
 }
