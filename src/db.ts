@@ -127,9 +127,11 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
       }
       const code = errorCode(error)
       const delay = Math.min(250 * 2 ** (attempt - 1), 2000)
-      if (TRANSIENT.has(code) && Date.now() + delay < deadline) {
-        options.onRetry?.(attempt, describeConnectError(error), delay)
-        await sleep(delay, options.signal)
+      const left = deadline - Date.now()
+      if (TRANSIENT.has(code) && left > 0) {
+        // The last try comes at the deadline itself: --wait 1 waits a whole second.
+        options.onRetry?.(attempt, describeConnectError(error), Math.min(delay, left))
+        await sleep(Math.min(delay, left), options.signal)
         throwIfAborted(options.signal, 'waiting for the database')
         continue
       }
@@ -183,6 +185,12 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
       ]
       const settled = await Promise.allSettled(parts.map(([, p]) => p))
       const failed = settled.findIndex((s) => s.status === 'rejected')
+      // A COMMIT answered with ROLLBACK means the block was aborted without an error reaching
+      // us: never report that as applied.
+      const last = settled[settled.length - 1]
+      if (failed === -1 && last?.status === 'fulfilled' && (last.value as { command?: string }).command === 'ROLLBACK') {
+        throw new PartError('commit', Object.assign(new Error('the transaction was rolled back at COMMIT'), { code: '40000' }))
+      }
       if (failed !== -1) {
         // Nothing to clean up: the server answered the COMMIT with ROLLBACK, or the session is gone.
         const error = new PartError(parts[failed]![0], (settled[failed] as PromiseRejectedResult).reason)

@@ -122,7 +122,13 @@ end $tinymigrate$;`
     async release() {
       // After a reconnect this is another session, which holds nothing: unlocking there would
       // only draw a "you don't own a lock" warning. The lost session's lock went with it.
-      await db.query('select case when pg_catalog.pg_backend_pid() = $2 then pg_catalog.pg_advisory_unlock($1::bigint) end', [key.toString(), db.pid])
+      // Unlock only what this session holds: a migration may have released it already.
+      await db.query(
+        `select pg_catalog.pg_advisory_unlock($1::bigint)
+         from pg_catalog.pg_locks
+         where locktype = 'advisory' and pid = pg_catalog.pg_backend_pid() and pid = $2
+           and classid = ${hi} and objid = ${lo} and objsubid = 1 and granted`,
+        [key.toString(), db.pid])
     },
   }
 }

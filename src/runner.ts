@@ -173,7 +173,8 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
-  if (!ctx.pooled) await ctx.db.exec(settings(ctx, 'session'))
+  if (ctx.pooled) ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction behind a pooler (lock mode lease): tinymigrate's lock and statement timeouts do not apply to it, since a session setting would stay on the pooler's connection for other clients.` })
+  else await ctx.db.exec(settings(ctx, 'session'))
   try {
     for (const [i, statement] of statements.entries()) {
       ctx.onEvent({ type: 'statement', version: m.version, name: m.name, index: i + 1, total: statements.length })
@@ -228,8 +229,9 @@ function failure(
   const verb = direction === 'apply' ? 'applied' : 'reverted'
   const state = statusLine(ctx, direction)
   if (isLockLost(error)) {
-    return new TinymigrateError('LOCK_LOST', `The connection no longer holds the migration lock (it was replaced after a disconnect); ${name} was not ${verb}.`, {
-      ...progress, files: [file.path], next: `${state}\nRun the command again.`,
+    return new TinymigrateError('LOCK_LOST', `The session no longer holds the migration lock, so ${name} was not ${verb}: the connection was replaced after a disconnect, something released the lock, or a transaction-mode pooler moved the session.`, {
+      ...progress, files: [file.path],
+      next: `${state}\nRun the command again. Behind a transaction-mode pooler such as PgBouncer, use --lock-mode lease.`,
     })
   }
   if (code === '57014' && ctx.signal?.aborted) {
