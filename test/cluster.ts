@@ -196,7 +196,8 @@ async function initCluster(b: PgBin, c: Cluster): Promise<void> {
   if (result.code !== 0 && !interrupted) throw new Error(`initdb failed:\n${result.output}`)
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (the kernel picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

@@ -10,52 +10,16 @@ import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { test } from 'node:test'
 import postgres from 'postgres'
-import { freshDatabase, migrationsDir, runCli, spawnCli, type CliResult, type FreshDatabase, type HookScope, type SpawnedCli } from './helpers.js'
+import { appliedLines, expectExit, generator, start, stderrShows, until, freshDatabase, migrationsDir, runCli, type CliResult, type FreshDatabase, type HookScope } from './helpers.js'
 import { freePort, startPgbouncer } from './pgbouncer.js'
 
 // --- helpers ------------------------------------------------------------------------------------
 
-/** spawnCli, killed in t.after if it is still running then. */
-function start(t: HookScope, args: string[], timeoutMs = 60_000): SpawnedCli {
-  const run = spawnCli(args, { timeoutMs })
-  t.after(() => {
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
-  })
-  return run
-}
 
-function show(r: CliResult): string {
-  return `exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`
-}
 
-function expectExit(r: CliResult, code: number, what: string): void {
-  assert.equal(r.code, code, `${what}: ${show(r)}`)
-}
 
-function appliedLines(r: CliResult): string[] {
-  return [...r.stdout.matchAll(/^applied +(\d+)_/gm)].map((m) => m[1]!)
-}
 
-function stderrShows(run: SpawnedCli, text: string, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const timer = setTimeout(() => reject(new Error(`stderr never showed "${text}" within ${ms} ms:\n${seen}`)), ms)
-    run.child.stderr!.on('data', (d: string | Buffer) => {
-      seen += String(d)
-      if (seen.includes(text)) { clearTimeout(timer); resolve() }
-    })
-  })
-}
 
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** Wait until no tinymigrate session is left in the database: a killed client's server process may still commit what it was sent. */
 async function sessionsGone(db: FreshDatabase, ms = 10_000): Promise<void> {
@@ -67,17 +31,6 @@ async function sessionsGone(db: FreshDatabase, ms = 10_000): Promise<void> {
   })
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function versions(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String(i + 1).padStart(3, '0'))

@@ -1,5 +1,6 @@
 // Shared test helpers. They rely on the cluster started by test/launch.ts,
 // which passes its coordinates through TINYMIGRATE_TEST_* variables.
+import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -218,3 +219,64 @@ export async function cli(db: FreshDatabase, dir: string, ...args: string[]): Pr
 process.on('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL')
 })
+
+// --- processes and seeded runs, shared by the reliability, fault and hostile-input tests ---
+
+/** spawnCli, killed in t.after if it is still running then. */
+export function start(t: HookScope, args: string[], timeoutMs = 60_000): SpawnedCli {
+  const run = spawnCli(args, { timeoutMs })
+  t.after(() => {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
+  })
+  return run
+}
+
+/** A run's exit and output, for assertion messages. */
+export function show(r: CliResult): string {
+  return `exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`
+}
+
+/** Assert a run's exit code, showing its output when it differs. */
+export function expectExit(r: CliResult, code: number, what: string): void {
+  assert.equal(r.code, code, `${what}: ${show(r)}`)
+}
+
+/** Versions a run printed as applied (`applied  001_x  (3 ms)`). */
+export function appliedLines(r: CliResult): string[] {
+  return [...r.stdout.matchAll(/^applied +(\d+)_/gm)].map((m) => m[1]!)
+}
+
+/** Resolve once the child's stderr contains `text`; reject after `ms`. */
+export function stderrShows(run: SpawnedCli, text: string, ms = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const timer = setTimeout(() => reject(new Error(`stderr never showed "${text}" within ${ms} ms:\n${seen}`)), ms)
+    run.child.stderr!.on('data', (d: string | Buffer) => {
+      seen += String(d)
+      if (seen.includes(text)) { clearTimeout(timer); resolve() }
+    })
+  })
+}
+
+/** Poll `check` every 25 ms until it returns a value; fail after `ms`. */
+export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed. */
+export function generator(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let x = a
+    x = Math.imul(x ^ (x >>> 15), x | 1)
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
+  }
+}

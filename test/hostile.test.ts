@@ -7,23 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { main } from '../src/cli/main.js'
-import { freshDatabase, runCli, type FreshDatabase } from './helpers.js'
+import { freshDatabase, generator, runCli, type FreshDatabase } from './helpers.js'
 
 const SEED = Number(process.env.TINYMIGRATE_FUZZ_SEED ?? 20261125)
 const DOCUMENTED = new Set([0, 1, 2, 3, 4, 5, 130])
 const CODES = /^error (USAGE|NO_DATABASE_URL|BAD_URL|DIR_NOT_FOUND|BAD_FILENAME|DUPLICATE_VERSION|ORPHAN_DOWN|BAD_ENCODING|FILE_UNREADABLE|UNKNOWN_VERSION|FILE_EXISTS|HISTORY_NEWER|HISTORY_FOREIGN|CHECKSUM_MISMATCH|OUT_OF_ORDER|MISSING_FILE|MISSING_DOWN|PARTIAL_MIGRATION|SQL_FAILED|CONNECT_FAILED|CONNECTION_LOST|INTERRUPTED|LOCK_TIMEOUT|LOCK_LOST)\b/m
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Outcome { code: number; stdout: string; stderr: string }
 
@@ -74,7 +63,7 @@ function oddName(r: () => number): string {
 
 test(`odd file names end in a clear error or are left alone (seed ${SEED})`, async (t) => {
   const db = await freshDatabase(t)
-  const r = rng(SEED)
+  const r = generator(SEED)
   const root = await scratch(t)
   for (let i = 0; i < 150; i++) {
     const dir = join(root, `n${i}`)
@@ -127,7 +116,7 @@ function hostileContent(r: () => number, i: number): string | Buffer {
 
 test(`broken contents never leave a partial apply (seed ${SEED})`, async (t) => {
   const db = await freshDatabase(t)
-  const r = rng(SEED + 1)
+  const r = generator(SEED + 1)
   const root = await scratch(t)
   for (let i = 0; i < 150; i++) {
     const dir = join(root, `c${i}`)
@@ -170,7 +159,7 @@ test('a 50 MB migration runs', async (t) => {
 test(`bad URLs fail with exit 2 or 5 and never print the password (seed ${SEED})`, async (t) => {
   const dir = await scratch(t)
   await writeFile(join(dir, '001_a.up.sql'), 'select 1;\n')
-  const r = rng(SEED + 2)
+  const r = generator(SEED + 2)
   const fixed = [
     '', ' ', 'postgres://', 'postgres://:@/', 'mysql://u:hunter22@h/db', 'postgres://u:hunter22@127.0.0.1:99999/db',
     'postgres://u:hunter22@[::1/db', 'postgres://u:%zz@127.0.0.1:1/db', 'postgres://u:hunter22@127.0.0.1:1/db',
@@ -193,7 +182,7 @@ test(`bad flags and option values exit 2 with a usage error (seed ${SEED})`, asy
   const db: FreshDatabase = await freshDatabase(t)
   const dir = await scratch(t)
   await writeFile(join(dir, '001_a.up.sql'), 'create table a (id int);\n')
-  const r = rng(SEED + 3)
+  const r = generator(SEED + 3)
   const commands = ['up', 'down', 'redo', 'status', 'current', 'history', 'verify', 'stamp', 'repair', 'upgrade', 'downgrade', 'bogus', '']
   const flags = ['--to', '--wait', '--lock-timeout', '--ddl-lock-timeout', '--lock-retries', '--statement-timeout', '--lock-mode', '--table', '--nope', '-x', '--all', '--applied', '--checksums', '--dry-run']
   const values = ['', '-1', 'abc', '1e999', '0x10', '1.5.2', 'NaN', '99999999999999999999', ' ', '--json', 'head', 'base', '+1', '-1']

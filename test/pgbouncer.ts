@@ -5,10 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { statSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
+import { freePort } from './cluster.js'
 import type { HookScope } from './helpers.js'
 
 export interface PgbouncerOptions {
@@ -51,22 +51,13 @@ function isExecutable(file: string): boolean {
 }
 
 /** /usr/sbin is not on every PATH (Debian installs pgbouncer there). */
+export { freePort }
+
 export function findPgbouncer(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/bin']
   return dirs.filter(Boolean).map((d) => path.join(d, 'pgbouncer')).find(isExecutable)
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function ini(o: { dir: string; listenPort: number; host: string; port: number; poolMode: string; poolSize: number }): string {
   return [

@@ -5,59 +5,20 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import postgres from 'postgres'
-import { freshDatabase, migrationsDir, rewrite, runCli, spawnCli, type CliResult, type FreshDatabase, type HookScope, type SpawnedCli } from './helpers.js'
+import { appliedLines, expectExit, show, start, stderrShows, until, freshDatabase, migrationsDir, rewrite, runCli, type CliResult, type FreshDatabase, type HookScope } from './helpers.js'
 import { startPgbouncer } from './pgbouncer.js'
 
 // --- helpers ------------------------------------------------------------------------------------
 
-/** spawnCli, killed in t.after if it is still running then. */
-function start(t: HookScope, args: string[], timeoutMs = 30_000): SpawnedCli {
-  const run = spawnCli(args, { timeoutMs })
-  t.after(() => {
-    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL')
-  })
-  return run
-}
 
-function show(r: CliResult): string {
-  return `exit ${r.code ?? r.signal}\n--- stdout ---\n${r.stdout}--- stderr ---\n${r.stderr}`
-}
 
-function expectExit(r: CliResult, code: number, what: string): void {
-  assert.equal(r.code, code, `${what}: ${show(r)}`)
-}
 
-/** Lines a run printed for migrations it applied (`applied  001_x  (3 ms)`). */
-function appliedLines(r: CliResult): string[] {
-  return [...r.stdout.matchAll(/^applied +(\d+)_/gm)].map((m) => m[1]!)
-}
 
 function revertedLines(r: CliResult): string[] {
   return [...r.stdout.matchAll(/^reverted +(\d+)_/gm)].map((m) => m[1]!)
 }
 
-/** Resolve once the child's stderr contains `text`; reject after `ms`. */
-function stderrShows(run: SpawnedCli, text: string, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = ''
-    const timer = setTimeout(() => reject(new Error(`stderr never showed "${text}" within ${ms} ms:\n${seen}`)), ms)
-    run.child.stderr!.on('data', (d: string | Buffer) => {
-      seen += String(d)
-      if (seen.includes(text)) { clearTimeout(timer); resolve() }
-    })
-  })
-}
 
-/** Poll `check` every 25 ms until it returns a value; fail after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** The server pid of the tinymigrate session running a query that contains `text`. */
 function backendRunning(db: FreshDatabase, text: string, ms = 10_000): Promise<number> {
