@@ -227,7 +227,7 @@ function failure(
   const code = errorCode(error)
   const progress = { applied: ctx.applied, reverted: ctx.reverted }
   const verb = direction === 'apply' ? 'applied' : 'reverted'
-  const state = statusLine(ctx, direction)
+  const state = statusLine(ctx)
   if (isLockLost(error)) {
     return new TinymigrateError('LOCK_LOST', `The session no longer holds the migration lock, so ${name} was not ${verb}: the connection was replaced after a disconnect, something released the lock, or a transaction-mode pooler moved the session.`, {
       ...progress, files: [file.path],
@@ -289,7 +289,7 @@ function failure(
   })
 }
 
-function statusLine(ctx: RunContext, _direction: Direction): string {
+function statusLine(ctx: RunContext): string {
   const parts = []
   if (ctx.reverted.length > 0) parts.push(`Reverted in this run: ${span(ctx.reverted)}.`)
   if (ctx.applied.length > 0) parts.push(`Applied in this run: ${span(ctx.applied)}.`)
