@@ -43,7 +43,8 @@ export const missingBinaries =
 
 // --- locating binaries -----------------------------------------------------
 
-function isExecutable(file: string): boolean {
+/** A regular file with an execute bit. */
+export function isExecutable(file: string): boolean {
   try {
     const st = statSync(file)
     return st.isFile() && (st.mode & 0o111) !== 0

@@ -4,11 +4,10 @@
 // passing test.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import postgres from 'postgres'
-import { freePort } from './cluster.js'
+import { freePort, isExecutable } from './cluster.js'
 import type { HookScope } from './helpers.js'
 
 export interface PgbouncerOptions {
@@ -40,15 +39,6 @@ export const missingPgbouncer =
 
 const asRoot = process.getuid?.() === 0
 const READY_WITHIN_MS = 10_000
-
-function isExecutable(file: string): boolean {
-  try {
-    const st = statSync(file)
-    return st.isFile() && (st.mode & 0o111) !== 0
-  } catch {
-    return false
-  }
-}
 
 /** /usr/sbin is not on every PATH (Debian installs pgbouncer there). */
 export { freePort }
