@@ -28,6 +28,13 @@ export interface Db {
    * first error is thrown, marked with the part (and the script statement) that failed.
    */
   transaction(prefix: string, script: string[], after: Statement[]): Promise<void>
+  /**
+   * Several such transactions, one after another, written in one go. Each one's `prefix` must
+   * make it fail when the one before did not commit (the runner checks for its history row), so
+   * nothing after a failure takes effect. `onCommitted(at)` is called as each one commits; a
+   * failure is thrown as a PartError whose `at` names the transaction.
+   */
+  transactions(list: Transaction[], onCommitted?: (at: number) => void): Promise<void>
   /** Cancel whatever is running now (Ctrl-C): the server rolls back the open transaction. */
   cancel(): Promise<void>
   close(): Promise<void>
@@ -39,9 +46,17 @@ export type FailedPart = 'prefix' | 'script' | 'after' | 'commit'
 export class PartError extends Error {
   /** With part `script`: the index of the statement that failed. */
   index = -1
+  /** Which transaction of a batch failed. */
+  at = 0
   constructor(readonly part: FailedPart, readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause))
   }
+}
+
+export interface Transaction {
+  prefix: string
+  script: string[]
+  after: Statement[]
 }
 
 export interface Notice {
@@ -172,29 +187,39 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
       await track(sql.unsafe(text))
     },
     async transaction(prefix, script, after) {
-      // Pipelined: every part is written before the first reply is read, so a migration costs one
-      // round trip. If a part fails, the server refuses the rest of the block and turns the final
-      // COMMIT into a ROLLBACK, so nothing after the failure can take effect. Each statement of
-      // the script is a message of its own, so a failure names its statement even when the
-      // server sends no error position.
-      const parts: [FailedPart, Promise<unknown>][] = [
-        ['prefix', track(sql.unsafe('begin;' + prefix))],
-        ...script.map((text): [FailedPart, Promise<unknown>] => ['script', track(sql.unsafe(text))]),
-        ...after.map((s): [FailedPart, Promise<unknown>] => ['after', track(sql.unsafe(inline(s.text, s.params)))]),
-        ['commit', track(sql.unsafe('commit'))],
-      ]
-      const settled = await Promise.allSettled(parts.map(([, p]) => p))
-      const failed = settled.findIndex((s) => s.status === 'rejected')
-      // A COMMIT answered with ROLLBACK means the block was aborted without an error reaching
-      // us: never report that as applied.
-      const last = settled[settled.length - 1]
-      if (failed === -1 && last?.status === 'fulfilled' && (last.value as { command?: string }).command === 'ROLLBACK') {
-        throw new PartError('commit', Object.assign(new Error('the transaction was rolled back at COMMIT'), { code: '40000' }))
-      }
-      if (failed !== -1) {
+      await this.transactions([{ prefix, script, after }])
+    },
+    async transactions(list, onCommitted) {
+      // Pipelined: every part is written before the first reply is read. If a part fails, the
+      // server refuses the rest of its block and turns its COMMIT into a ROLLBACK; the next
+      // transaction's prefix then fails too (its predecessor's history row is missing), and so
+      // on, so nothing after a failure can take effect. Each statement of a script is a message
+      // of its own, so a failure names its statement even when the server sends no position.
+      const parts: { at: number; part: FailedPart; index: number; reply: Promise<unknown> }[] = []
+      list.forEach((tx, at) => {
+        parts.push({ at, part: 'prefix', index: -1, reply: track(sql.unsafe('begin;' + tx.prefix)) })
+        tx.script.forEach((text, index) => parts.push({ at, part: 'script', index, reply: track(sql.unsafe(text)) }))
+        for (const st of tx.after) parts.push({ at, part: 'after', index: -1, reply: track(sql.unsafe(inline(st.text, st.params))) })
+        const commit = track(sql.unsafe('commit'))
+        // Registered before the wait below, so it runs as soon as this COMMIT is answered.
+        commit.then((r) => { if ((r as { command?: string }).command === 'COMMIT') onCommitted?.(at) }, () => {})
+        parts.push({ at, part: 'commit', index: -1, reply: commit })
+      })
+      const settled = await Promise.allSettled(parts.map((x) => x.reply))
+      for (const [k, result] of settled.entries()) {
+        const x = parts[k]!
+        // A COMMIT answered with ROLLBACK means the block was aborted without an error reaching
+        // us: never report that as applied.
+        const cause = result.status === 'rejected'
+          ? result.reason
+          : x.part === 'commit' && (result.value as { command?: string }).command === 'ROLLBACK'
+            ? Object.assign(new Error('the transaction was rolled back at COMMIT'), { code: '40000' })
+            : undefined
+        if (cause === undefined) continue
         // Nothing to clean up: the server answered the COMMIT with ROLLBACK, or the session is gone.
-        const error = new PartError(parts[failed]![0], (settled[failed] as PromiseRejectedResult).reason)
-        if (error.part === 'script') error.index = failed - 1
+        const error = new PartError(x.part, cause)
+        error.index = x.index
+        error.at = x.at
         throw error
       }
     },

@@ -26,7 +26,7 @@ import {
   currentVersion, inspect, listLabels, planDown, planStamp, planUp, type Entry, type State,
 } from './plan.js'
 import { hasNoTransactionMarker } from './sqltext.js'
-import { applyMigration, describeApply, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
+import { applyBatch, applyMigration, describeApply, nextBatch, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
 
 export { TinymigrateError, isTinymigrateError } from './errors.js'
 export type { ErrorCode, Location } from './errors.js'
@@ -312,10 +312,26 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
     if (todo.length > 0) await ensureHistory(s.db, s.history)
     const ctx = context(s, options)
     const applied: StepResult[] = []
-    for (const m of todo) {
+    for (let i = 0; i < todo.length;) {
       stopIfAborted(options, ctx)
-      applied.push(await applyMigration(ctx, m))
-      ctx.applied.push(label(m))
+      // Consecutive transactional migrations travel in batches, one round trip each.
+      const batch = nextBatch(todo, i)
+      if (batch.length > 1) {
+        const done = await applyBatch(ctx, batch)
+        applied.push(...done)
+        i += done.length
+        // A lock timeout ended the batch early: that migration goes on its own, with retries.
+        if (done.length < batch.length) {
+          stopIfAborted(options, ctx)
+          applied.push(await applyMigration(ctx, todo[i]!, 1))
+          ctx.applied.push(label(todo[i]!))
+          i++
+        }
+        continue
+      }
+      applied.push(await applyMigration(ctx, todo[i]!))
+      ctx.applied.push(label(todo[i]!))
+      i++
     }
     return { applied, reverted: [], current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })

@@ -202,7 +202,7 @@ async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promi
     }
   }
   const [row] = (await db.query<{ pid: number }>('select pg_catalog.pg_backend_pid() as pid')).rows
-  return {
+  const wrapped: Db = {
     engine: 'pglite',
     pid: Number(row?.pid ?? 0),
     async query<T>(text: string, params: unknown[] = []) {
@@ -210,6 +210,17 @@ async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promi
     },
     async exec(text: string) {
       await run(() => db.exec(text, { onNotice }))
+    },
+    async transactions(list, onCommitted) {
+      for (const [at, tx] of list.entries()) {
+        try {
+          await wrapped.transaction(tx.prefix, tx.script, tx.after)
+        } catch (error) {
+          if (error instanceof PartError) error.at = at
+          throw error
+        }
+        onCommitted?.(at)
+      }
     },
     // No pipelining in an embedded engine: the parts run one after another, same semantics.
     async transaction(prefix: string, script: string[], after: Statement[]) {
@@ -238,4 +249,5 @@ async function wrapPglite(db: PgliteLike, options: OpenOptions, end: () => Promi
     },
     close: end,
   }
+  return wrapped
 }

@@ -51,7 +51,7 @@ export interface RevertSource {
 }
 
 /** Apply one migration: the file and its history row commit together, or neither does. */
-export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise<StepResult> {
+export async function applyMigration(ctx: RunContext, m: MigrationFile, triedAlready = 0): Promise<StepResult> {
   const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
   ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: m.up.noTransaction })
   const started = performance.now()
@@ -59,11 +59,93 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile): Promise
   if (outside) {
     await runOutside(ctx, m, m.up, statements, 'apply', recordStarted(ctx.history, input, 'started, not finished'), markFinished(ctx.history, m.version, 0))
   } else {
-    await retrying(ctx, m, () => runInside(ctx, m, m.up, statements, 'apply', [recordApplied(ctx.history, input)]))
+    await retrying(ctx, m, () => runInside(ctx, m, m.up, statements, 'apply', [recordApplied(ctx.history, input)]), triedAlready)
   }
   const durationMs = Math.round(performance.now() - started)
   ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
   return { version: m.version, name: m.name, durationMs, noTransaction: outside }
+}
+
+/** How many migrations, and how much SQL, one batch may carry. */
+const BATCH = { migrations: 50, chars: 1_000_000 }
+
+/**
+ * The next migrations that can travel together: consecutive, each running in a transaction of
+ * its own, up to a bound. Pure look at the files; warnings come when a file actually runs.
+ */
+export function nextBatch(todo: MigrationFile[], from: number): MigrationFile[] {
+  const batch: MigrationFile[] = []
+  let chars = 0
+  for (let i = from; i < todo.length && batch.length < BATCH.migrations; i++) {
+    const m = todo[i]!
+    if (m.up.noTransaction || shapeOf(m.up.text).mode !== 'transaction') break
+    chars += m.up.text.length
+    if (batch.length > 0 && chars > BATCH.chars) break
+    batch.push(m)
+  }
+  return batch
+}
+
+/**
+ * Apply several transactional migrations in one round trip: each still commits on its own with
+ * its history row, and each one's prefix checks that the one before it committed, so after a
+ * failure nothing further takes effect. Returns the results of those that committed; a failure
+ * is thrown as applyMigration would throw it, except a lock timeout, which ends the batch early
+ * (the caller retries that migration on its own).
+ */
+export async function applyBatch(ctx: RunContext, batch: MigrationFile[]): Promise<StepResult[]> {
+  const plans = batch.map((m) => {
+    const shape = shapeOf(m.up.text)
+    return { m, statements: shape.mode === 'transaction' ? shape.statements : [] }
+  })
+  const list = plans.map(({ m, statements }, i) => {
+    const previous = batch[i - 1]
+    const check = !ctx.lock ? '' : (i === 0 ? ctx.verifyNext : /advisory_unlock/i.test(previous!.up.text)) ? ctx.lock.verify : ctx.lock.guard
+    return {
+      prefix: settings(ctx, 'local') + check + (previous ? committed(ctx, previous) : ''),
+      script: statements.map((st) => st.text),
+      after: [recordApplied(ctx.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null })],
+    }
+  })
+  const start = (m: MigrationFile) => ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: false })
+  const stop = cancelOnAbort(ctx)
+  const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
+  const results: StepResult[] = []
+  let last = performance.now()
+  // Progress as it happens: each COMMIT's answer ends one migration and starts the next.
+  const committedAt = (at: number) => {
+    const m = batch[at]!
+    const now = performance.now()
+    const durationMs = Math.round(now - last)
+    last = now
+    ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
+    ctx.applied.push(label(m))
+    results.push({ version: m.version, name: m.name, durationMs, noTransaction: false })
+    if (batch[at + 1]) start(batch[at + 1]!)
+  }
+  start(batch[0]!)
+  try {
+    await ctx.db.transactions(list, committedAt)
+    ctx.verifyNext = /advisory_unlock/i.test(batch[batch.length - 1]!.up.text)
+    return results
+  } catch (error) {
+    if (!(error instanceof PartError)) throw error
+    const m = batch[error.at]!
+    const failedStatement = error.part === 'script' ? plans[error.at]!.statements[error.index] : undefined
+    const failed = failure(ctx, m, m.up, 'apply', error.cause, failedStatement ? { base: failedStatement.start, text: failedStatement.text } : undefined, error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    if (failed.sqlState === LOCK_NOT_AVAILABLE && ctx.retries > 0 && !ctx.signal?.aborted) return results
+    throw failed
+  } finally {
+    watch?.stop()
+    stop()
+  }
+}
+
+/** A prefix that fails its transaction unless `previous` committed: the chain of a batch. */
+function committed(ctx: RunContext, previous: MigrationFile): string {
+  // The version is digits (checked when the file was read), and goes in as a quoted literal.
+  return `\nselect (case when exists (select from ${ctx.history.sqlName} where version::numeric = ${inline('$1', [previous.version])}::numeric and state = 'applied')
+  then null else 'tinymigrate: an earlier migration of this batch did not commit' end)::int;`
 }
 
 /**
@@ -111,8 +193,13 @@ export async function revertMigration(ctx: RunContext, m: { version: string; nam
  * A transactional migration stopped by lock_timeout changed nothing, so it can simply be tried
  * again: the application's queries behind it got through in the meantime.
  */
-async function retrying(ctx: RunContext, m: { version: string; name: string }, attempt: () => Promise<void>): Promise<void> {
-  for (let i = 1; ; i++) {
+async function retrying(ctx: RunContext, m: { version: string; name: string }, attempt: () => Promise<void>, triedAlready = 0): Promise<void> {
+  if (triedAlready > 0) {
+    // Its first try was in a batch, stopped by lock_timeout and rolled back.
+    ctx.onEvent({ type: 'warning', message: `${label(m)} gave up waiting for a lock after ${ctx.timeouts.lock / 1000}s and was rolled back.\nTrying again in 1s (retry 1 of ${ctx.retries}).` })
+    await sleep(1000, ctx.signal)
+  }
+  for (let i = 1 + triedAlready; ; i++) {
     try {
       return await attempt()
     } catch (error) {

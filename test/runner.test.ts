@@ -967,3 +967,30 @@ test('an up file with only comments is recorded as applied', async (t) => {
   assert.deepEqual(result.applied.map((s) => s.version), ['001'])
   assert.deepEqual(await versions(db.sql), ['001'])
 })
+
+test('a lock timeout inside a batch: the migrations before it stay, it is retried on its own, the rest follow', async (t) => {
+  const db = await freshDatabase(t)
+  await db.sql`create table t (id int)`
+  const dir = await migrationsDir(t, {
+    '001_a.up.sql': 'create table a (id int);\n',
+    '002_b.up.sql': 'create table b (id int);\n',
+    '003_t.up.sql': 'alter table t add column c int;\n',
+    '004_d.up.sql': 'create table d (id int);\n',
+    '005_e.up.sql': 'create table e (id int);\n',
+  })
+  // Another session holds t for a while: 003 waits, gives up after 0.5 s, and is tried again.
+  const blocker = await db.sql.reserve()
+  await blocker`begin`
+  await blocker`lock table t in access exclusive mode`
+  const release = setTimeout(() => { void blocker`commit`.then(() => blocker.release()) }, 1500)
+  t.after(() => clearTimeout(release))
+  const seen = events()
+  const result = await migrate({ url: db.url, dir, ddlLockTimeout: 0.5, lockRetries: 5, onEvent: seen.onEvent })
+  assert.deepEqual(result.applied.map((s) => s.version), ['001', '002', '003', '004', '005'])
+  assert.deepEqual(await versions(db.sql), ['001', '002', '003', '004', '005'])
+  const warnings = seen.list.filter((e) => e.type === 'warning').map((e) => 'message' in e ? e.message : '')
+  assert.ok(warnings.some((w) => w.startsWith('003_t gave up waiting for a lock')), warnings.join('\n'))
+  // Every migration started once more than it failed, and finished exactly once.
+  const done = seen.list.filter((e) => e.type === 'apply-done').map((e) => 'version' in e && e.version)
+  assert.deepEqual(done, ['001', '002', '003', '004', '005'])
+})
