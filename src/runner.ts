@@ -52,7 +52,7 @@ export interface RevertSource {
 
 /** Apply one migration: the file and its history row commit together, or neither does. */
 export async function applyMigration(ctx: RunContext, m: MigrationFile, triedAlready = 0): Promise<StepResult> {
-  const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
+  const input = recordInput(m)
   ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: m.up.noTransaction })
   const started = performance.now()
   const { outside, statements } = decide(ctx, m.up)
@@ -66,6 +66,26 @@ export async function applyMigration(ctx: RunContext, m: MigrationFile, triedAlr
   return { version: m.version, name: m.name, durationMs, noTransaction: outside }
 }
 
+/** What history records of an applied migration. */
+function recordInput(m: MigrationFile): RecordInput {
+  return { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
+}
+
+/** A migration that unlocks advisory locks itself gets the thorough lock check before the next. */
+function unlocksAdvisory(text: string): boolean {
+  return /advisory_unlock/i.test(text)
+}
+
+/** The lock check a transaction starts with: the thorough one when something may have released it. */
+function lockCheck(ctx: RunContext, thorough: boolean): string {
+  return ctx.lock ? (thorough ? ctx.lock.verify : ctx.lock.guard) : ''
+}
+
+/** Where a failed statement was sent from, for the error's file:line:column. */
+function sentOf(statement: Statement | undefined): { base: number; text: string } | undefined {
+  return statement ? { base: statement.start, text: statement.text } : undefined
+}
+
 /** How many migrations, and how much SQL, one batch may carry. */
 const BATCH = { migrations: 50, chars: 1_000_000 }
 
@@ -73,17 +93,25 @@ const BATCH = { migrations: 50, chars: 1_000_000 }
  * The next migrations that can travel together: consecutive, each running in a transaction of
  * its own, up to a bound. Pure look at the files; warnings come when a file actually runs.
  */
-export function nextBatch(todo: MigrationFile[], from: number): MigrationFile[] {
-  const batch: MigrationFile[] = []
+export function nextBatch(todo: MigrationFile[], from: number): Planned[] {
+  const batch: Planned[] = []
   let chars = 0
   for (let i = from; i < todo.length && batch.length < BATCH.migrations; i++) {
     const m = todo[i]!
-    if (m.up.noTransaction || shapeOf(m.up.text).mode !== 'transaction') break
+    if (m.up.noTransaction) break
+    const shape = shapeOf(m.up.text)
+    if (shape.mode !== 'transaction') break
     chars += m.up.text.length
     if (batch.length > 0 && chars > BATCH.chars) break
-    batch.push(m)
+    batch.push({ m, statements: shape.statements })
   }
   return batch
+}
+
+/** A migration with the statements it sends, split once. */
+export interface Planned {
+  m: MigrationFile
+  statements: Statement[]
 }
 
 /**
@@ -93,18 +121,15 @@ export function nextBatch(todo: MigrationFile[], from: number): MigrationFile[] 
  * is thrown as applyMigration would throw it, except a lock timeout, which ends the batch early
  * (the caller retries that migration on its own).
  */
-export async function applyBatch(ctx: RunContext, batch: MigrationFile[]): Promise<StepResult[]> {
-  const plans = batch.map((m) => {
-    const shape = shapeOf(m.up.text)
-    return { m, statements: shape.mode === 'transaction' ? shape.statements : [] }
-  })
+export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<StepResult[]> {
+  const batch = plans.map((p) => p.m)
   const list = plans.map(({ m, statements }, i) => {
     const previous = batch[i - 1]
-    const check = !ctx.lock ? '' : (i === 0 ? ctx.verifyNext : /advisory_unlock/i.test(previous!.up.text)) ? ctx.lock.verify : ctx.lock.guard
+    const thorough = previous ? unlocksAdvisory(previous.up.text) : !!ctx.verifyNext
     return {
-      prefix: settings(ctx, 'local') + check + (previous ? committed(ctx, previous) : ''),
+      prefix: settings(ctx, 'local') + lockCheck(ctx, thorough) + (previous ? committed(ctx, previous) : ''),
       script: statements.map((st) => st.text),
-      after: [recordApplied(ctx.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null })],
+      after: [recordApplied(ctx.history, recordInput(m))],
     }
   })
   const start = (m: MigrationFile) => ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: false })
@@ -126,13 +151,13 @@ export async function applyBatch(ctx: RunContext, batch: MigrationFile[]): Promi
   start(batch[0]!)
   try {
     await ctx.db.transactions(list, committedAt)
-    ctx.verifyNext = /advisory_unlock/i.test(batch[batch.length - 1]!.up.text)
+    ctx.verifyNext = unlocksAdvisory(batch[batch.length - 1]!.up.text)
     return results
   } catch (error) {
     if (!(error instanceof PartError)) throw error
     const m = batch[error.at]!
     const failedStatement = error.part === 'script' ? plans[error.at]!.statements[error.index] : undefined
-    const failed = failure(ctx, m, m.up, 'apply', error.cause, failedStatement ? { base: failedStatement.start, text: failedStatement.text } : undefined, error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    const failed = failure(ctx, m, m.up, 'apply', error.cause, sentOf(failedStatement), error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
     if (failed.sqlState === LOCK_NOT_AVAILABLE && ctx.retries > 0 && !ctx.signal?.aborted) return results
     throw failed
   } finally {
@@ -223,15 +248,13 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
   const stop = cancelOnAbort(ctx)
   const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
   try {
-    const check = ctx.lock ? (ctx.verifyNext ? ctx.lock.verify : ctx.lock.guard) : ''
-    await ctx.db.transaction(settings(ctx, 'local') + check, statements.map((s) => s.text), after)
-    // A file that unlocks advisory locks itself gets the thorough check before the next one.
-    ctx.verifyNext = statements.some((st) => /advisory_unlock/i.test(st.text))
+    await ctx.db.transaction(settings(ctx, 'local') + lockCheck(ctx, !!ctx.verifyNext), statements.map((s) => s.text), after)
+    ctx.verifyNext = statements.some((st) => unlocksAdvisory(st.text))
   } catch (error) {
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
     const failed = error instanceof PartError && part === 'script' ? statements[error.index] : undefined
-    throw failure(ctx, m, file, direction, cause, failed ? { base: failed.start, text: failed.text } : undefined, part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    throw failure(ctx, m, file, direction, cause, sentOf(failed), part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
   } finally {
     watch?.stop()
     stop()
@@ -389,7 +412,7 @@ function span(labels: string[]): string {
 
 /** What applyMigration would send, for --dry-run: the same decisions, nothing executed. */
 export function describeApply(ctx: RunContext, m: MigrationFile): { lines: string[]; outside: boolean } {
-  const input: RecordInput = { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }
+  const input = recordInput(m)
   const { outside, statements } = decide(ctx, m.up)
   const head = `-- ${label(m)} (${m.up.path})${outside ? ': outside a transaction, statement by statement' : ''}`
   const body = statements.map((st) => st.text + ';')
