@@ -1,0 +1,526 @@
+// Pure: two catalogs → the list of changes that turn the first into the second. Everything that
+// depends on an object being dropped or recreated (a view over a column whose type changes, a
+// trigger on a function that is recreated) is recreated with it: the cascade at the end.
+import {
+  key, qname, type Catalog, type Column, type Constraint, type Grant, type Index, type Policy,
+  type Routine, type Sequence, type Table, type Trigger, type UserType, type View,
+} from '../catalog/model.js'
+
+export type ChangeKind =
+  | 'schema' | 'extension' | 'collation' | 'type' | 'enum value' | 'sequence' | 'table' | 'column'
+  | 'constraint' | 'index' | 'view' | 'function' | 'trigger' | 'policy' | 'default' | 'partition'
+  | 'parent' | 'row security' | 'replica identity' | 'comment' | 'privileges' | 'owned by'
+
+export interface Change {
+  /** `recreate`: dropped and created again, because it changed in a way ALTER cannot express, or
+   *  because something it depends on is. */
+  action: 'create' | 'drop' | 'alter' | 'recreate'
+  kind: ChangeKind
+  /** The object's key (model.ts). Sub-objects of a table carry the table in `table`. */
+  key: string
+  /** What a reader sees: `public.orders.status`. */
+  name: string
+  /** For alter: what differs (`type integer → bigint`); for recreate: why. */
+  detail: string
+  from?: any
+  to?: any
+  /** `schema.name` of the table (or view) a column, constraint, trigger or policy belongs to. */
+  table?: string
+}
+
+export interface Comparison {
+  changes: Change[]
+  /** Kinds present in either database that are not compared, with the larger count. */
+  notCompared: Map<string, number>
+}
+
+export function compare(a: Catalog, b: Catalog): Comparison {
+  const changes: Change[] = []
+  const add = (c: Change) => changes.push(c)
+
+  // --- schemas, extensions, collations ------------------------------------------------------
+  for (const [name, s] of b.schemas) {
+    const old = a.schemas.get(name)
+    if (!old) add({ action: 'create', kind: 'schema', key: key('schema', name), name, detail: '', to: s })
+    else {
+      commentChange(add, 'schema', key('schema', name), name, old.comment, s.comment)
+      grantsChange(add, key('schema', name), name, old.grants, s.grants, 'schema', s)
+    }
+  }
+  for (const [name, s] of a.schemas) {
+    if (!b.schemas.has(name)) add({ action: 'drop', kind: 'schema', key: key('schema', name), name, detail: '', from: s })
+  }
+  for (const [name, x] of b.extensions) {
+    const old = a.extensions.get(name)
+    if (!old) add({ action: 'create', kind: 'extension', key: key('extension', name), name, detail: '', to: x })
+    else if (old.schema !== x.schema || old.version !== x.version) {
+      const detail = old.schema !== x.schema ? `schema ${old.schema} → ${x.schema}` : `version ${old.version} → ${x.version}`
+      add({ action: 'alter', kind: 'extension', key: key('extension', name), name, detail, from: old, to: x })
+    }
+  }
+  for (const [name, x] of a.extensions) {
+    if (!b.extensions.has(name)) add({ action: 'drop', kind: 'extension', key: key('extension', name), name, detail: '', from: x })
+  }
+  for (const [name, c] of b.collations) {
+    const old = a.collations.get(name)
+    if (!old) add({ action: 'create', kind: 'collation', key: key('collation', name), name, detail: '', to: c })
+    else if (old.options !== c.options) {
+      add({ action: 'recreate', kind: 'collation', key: key('collation', name), name, detail: `options ${old.options} → ${c.options}`, from: old, to: c })
+    } else commentChange(add, 'collation', key('collation', name), name, old.comment, c.comment)
+  }
+  for (const [name, c] of a.collations) {
+    if (!b.collations.has(name)) add({ action: 'drop', kind: 'collation', key: key('collation', name), name, detail: '', from: c })
+  }
+
+  // --- types -----------------------------------------------------------------------------------
+  for (const [name, t] of b.types) {
+    const old = a.types.get(name)
+    const k = key('type', name)
+    if (!old) { add({ action: 'create', kind: 'type', key: k, name, detail: t.kind, to: t }); continue }
+    compareType(add, k, name, old, t)
+  }
+  for (const [name, t] of a.types) {
+    if (!b.types.has(name)) add({ action: 'drop', kind: 'type', key: key('type', name), name, detail: t.kind, from: t })
+  }
+
+  // --- sequences -----------------------------------------------------------------------------
+  for (const [name, s] of b.sequences) {
+    const old = a.sequences.get(name)
+    const k = key('sequence', name)
+    if (!old) { add({ action: 'create', kind: 'sequence', key: k, name, detail: '', to: s }); continue }
+    const diff = sequenceDiff(old, s)
+    if (diff) add({ action: 'alter', kind: 'sequence', key: k, name, detail: diff, from: old, to: s })
+    if (ownerName(old) !== ownerName(s)) {
+      add({ action: 'alter', kind: 'owned by', key: k, name, detail: `owned by ${ownerName(old) ?? 'none'} → ${ownerName(s) ?? 'none'}`, from: old, to: s })
+    }
+    commentChange(add, 'sequence', k, name, old.comment, s.comment)
+    grantsChange(add, k, name, old.grants, s.grants, 'sequence', s)
+  }
+  for (const [name, s] of a.sequences) {
+    if (!b.sequences.has(name)) add({ action: 'drop', kind: 'sequence', key: key('sequence', name), name, detail: '', from: s })
+  }
+
+  // --- tables ----------------------------------------------------------------------------------
+  for (const [name, t] of b.tables) {
+    const old = a.tables.get(name)
+    const k = key('table', name)
+    if (!old || (old.partitionBy ?? '') !== (t.partitionBy ?? '')) {
+      // A table's triggers and policies are created with it (its constraints are in its CREATE).
+      if (!old) add({ action: 'create', kind: 'table', key: k, name, detail: '', to: t })
+      else add({ action: 'recreate', kind: 'table', key: k, name, detail: `partitioning ${old.partitionBy ?? 'none'} → ${t.partitionBy ?? 'none'}`, from: old, to: t })
+      compareTriggers(add, name, [], t.triggers)
+      for (const p of t.policies) add({ action: 'create', kind: 'policy', key: key('policy', `${name}.${p.name}`), name: `${name}.${p.name}`, detail: '', to: p, table: name })
+      continue
+    }
+    compareTable(add, a, k, name, old, t)
+  }
+  for (const [name, t] of a.tables) {
+    if (!b.tables.has(name)) add({ action: 'drop', kind: 'table', key: key('table', name), name, detail: '', from: t })
+  }
+
+  // --- indexes ---------------------------------------------------------------------------------
+  for (const [name, i] of b.indexes) {
+    const old = a.indexes.get(name)
+    const k = key('index', name)
+    if (!old) add({ action: 'create', kind: 'index', key: k, name, detail: '', to: i, table: qname(i.schema, i.table) })
+    else if (old.definition !== i.definition) {
+      add({ action: 'recreate', kind: 'index', key: k, name, detail: 'definition', from: old, to: i, table: qname(i.schema, i.table) })
+    } else commentChange(add, 'index', k, name, old.comment, i.comment)
+  }
+  for (const [name, i] of a.indexes) {
+    if (!b.indexes.has(name)) add({ action: 'drop', kind: 'index', key: key('index', name), name, detail: '', from: i, table: qname(i.schema, i.table) })
+  }
+
+  // --- views -----------------------------------------------------------------------------------
+  for (const [name, v] of b.views) {
+    const old = a.views.get(name)
+    const k = key('view', name)
+    if (!old) {
+      add({ action: 'create', kind: 'view', key: k, name, detail: v.kind, to: v })
+      compareTriggers(add, name, [], v.triggers)
+      continue
+    }
+    const why = old.kind !== v.kind ? `${old.kind} → ${v.kind}`
+      : old.definition !== v.definition ? 'definition'
+      : old.options.join() !== v.options.join() ? `options ${old.options.join(', ') || 'none'} → ${v.options.join(', ') || 'none'}`
+      : columnShape(old) !== columnShape(v) ? 'columns' : ''
+    if (why) { add({ action: 'recreate', kind: 'view', key: k, name, detail: why, from: old, to: v }); continue }
+    commentChange(add, 'view', k, name, old.comment, v.comment)
+    for (const c of v.columns) {
+      const oc = old.columns.find((x) => x.name === c.name)
+      commentChange(add, 'column', k, `${name}.${c.name}`, oc?.comment ?? null, c.comment, name, c)
+    }
+    grantsChange(add, k, name, old.grants, v.grants, v.kind === 'view' ? 'view' : 'materialized view', v)
+    compareTriggers(add, name, old.triggers, v.triggers)
+  }
+  for (const [name, v] of a.views) {
+    if (!b.views.has(name)) add({ action: 'drop', kind: 'view', key: key('view', name), name, detail: v.kind, from: v })
+  }
+
+  // --- functions and procedures ----------------------------------------------------------------
+  for (const [name, r] of b.routines) {
+    const old = a.routines.get(name)
+    const k = key('function', name)
+    if (!old) { add({ action: 'create', kind: 'function', key: k, name, detail: r.kind, to: r }); continue }
+    if (old.definition !== r.definition) {
+      // CREATE OR REPLACE keeps dependants, but cannot change the result type, argument names or defaults.
+      const replaceable = old.kind === r.kind && old.result === r.result && old.arguments === r.arguments
+      add({ action: replaceable ? 'alter' : 'recreate', kind: 'function', key: k, name, detail: replaceable ? 'body' : 'signature', from: old, to: r })
+      if (!replaceable) continue
+    }
+    commentChange(add, 'function', k, name, old.comment, r.comment, undefined, r)
+    grantsChange(add, k, name, old.grants, r.grants, r.kind, r)
+  }
+  for (const [name, r] of a.routines) {
+    if (!b.routines.has(name)) add({ action: 'drop', kind: 'function', key: key('function', name), name, detail: r.kind, from: r })
+  }
+
+  cascade(changes, a, b)
+  const notCompared = new Map(a.notCompared)
+  for (const [kind, n] of b.notCompared) notCompared.set(kind, Math.max(n, notCompared.get(kind) ?? 0))
+  return { changes, notCompared }
+}
+
+type Add = (c: Change) => void
+
+function commentChange(add: Add, kind: ChangeKind, k: string, name: string, from: string | null, to: string | null, table?: string, object?: unknown) {
+  if ((from ?? null) === (to ?? null)) return
+  add({ action: 'alter', kind: 'comment', key: k, name, detail: `comment on ${kind}`, from, to: { comment: to, kind, object }, table })
+}
+
+function grantKey(g: Grant): string {
+  return `${g.grantee}\u0000${g.privilege}\u0000${g.grantable}`
+}
+
+function grantsChange(add: Add, k: string, name: string, from: Grant[], to: Grant[], kind: string, object: unknown) {
+  const a = new Set(from.map(grantKey))
+  const b = new Set(to.map(grantKey))
+  const revoke = from.filter((g) => !b.has(grantKey(g)))
+  const grant = to.filter((g) => !a.has(grantKey(g)))
+  if (!revoke.length && !grant.length) return
+  add({ action: 'alter', kind: 'privileges', key: k, name, detail: `privileges on ${kind}`, from: revoke, to: { grant, kind, object } })
+}
+
+function compareType(add: Add, k: string, name: string, old: UserType, t: UserType) {
+  if (old.kind !== t.kind) {
+    add({ action: 'recreate', kind: 'type', key: k, name, detail: `${old.kind} → ${t.kind}`, from: old, to: t })
+    return
+  }
+  if (old.kind === 'enum' && t.kind === 'enum') {
+    const added = enumAdditions(old.values, t.values)
+    if (!added) {
+      const removed = old.values.filter((v) => !t.values.includes(v))
+      const detail = removed.length ? `values removed: ${removed.join(', ')}` : 'values reordered'
+      add({ action: 'recreate', kind: 'type', key: k, name, detail, from: old, to: t })
+      return
+    }
+    for (const a of added) add({ action: 'create', kind: 'enum value', key: k, name, detail: a.value, to: { ...a, type: t } })
+  } else if (old.kind === 'domain' && t.kind === 'domain') {
+    if (old.baseType !== t.baseType || old.collation !== t.collation) {
+      add({ action: 'recreate', kind: 'type', key: k, name, detail: `base type ${old.baseType} → ${t.baseType}`, from: old, to: t })
+      return
+    }
+    if (old.default !== t.default || old.notNull !== t.notNull || JSON.stringify(old.checks) !== JSON.stringify(t.checks)) {
+      add({ action: 'alter', kind: 'type', key: k, name, detail: 'domain', from: old, to: t })
+    }
+  } else if (old.kind === 'composite' && t.kind === 'composite') {
+    if (JSON.stringify(old.attributes) !== JSON.stringify(t.attributes)) {
+      add({ action: 'alter', kind: 'type', key: k, name, detail: 'attributes', from: old, to: t })
+    }
+  }
+  commentChange(add, 'type', k, name, old.comment, t.comment, undefined, t)
+  grantsChange(add, k, name, old.grants, t.grants, 'type', t)
+}
+
+/** The values to add when `to` is `from` with values inserted (order kept), else undefined. */
+export function enumAdditions(from: string[], to: string[]): { value: string; before?: string; after?: string }[] | undefined {
+  const kept = to.filter((v) => from.includes(v))
+  if (kept.length !== from.length || kept.some((v, i) => v !== from[i])) return undefined
+  const added: { value: string; before?: string; after?: string }[] = []
+  to.forEach((v, i) => {
+    if (from.includes(v)) return
+    // Place it after the value before it; the first value goes before the next existing one.
+    if (i > 0) added.push({ value: v, after: to[i - 1] })
+    else {
+      const next = to.find((x) => from.includes(x))
+      added.push(next === undefined ? { value: v } : { value: v, before: next })
+    }
+  })
+  return added
+}
+
+function sequenceDiff(a: Sequence | { options: any }, b: Sequence | { options: any }): string {
+  const fields = ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle'] as const
+  const x = 'options' in a ? a.options : a
+  const y = 'options' in b ? b.options : b
+  return fields.filter((f) => String(x[f]) !== String(y[f])).map((f) => `${f} ${x[f]} → ${y[f]}`).join(', ')
+}
+
+function ownerName(s: Sequence): string | null {
+  return s.ownedBy ? `${s.ownedBy.schema}.${s.ownedBy.table}.${s.ownedBy.column}` : null
+}
+
+function columnShape(v: View): string {
+  return JSON.stringify(v.columns.map((c) => [c.name, c.type, c.collation]))
+}
+
+/** Columns this table declares or must carry: inherited-only columns belong to the parent. */
+function ownColumns(t: Table): Column[] {
+  return t.columns.filter((c) => c.local || !c.inherited)
+}
+
+function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table, t: Table) {
+  const table = name
+  if (old.persistence !== t.persistence) {
+    add({ action: 'alter', kind: 'table', key: k, name, detail: t.persistence === 'u' ? 'unlogged' : 'logged', from: old, to: t })
+  }
+  if (old.options.join() !== t.options.join()) {
+    add({ action: 'alter', kind: 'table', key: k, name, detail: 'storage options', from: old, to: t })
+  }
+  // Partition of / inherits: detached first, attached after the columns agree.
+  const op = old.partitionOf ? `${old.partitionOf.parent} ${old.partitionOf.bound}` : ''
+  const np = t.partitionOf ? `${t.partitionOf.parent} ${t.partitionOf.bound}` : ''
+  let columnsBecomeLocal = false
+  if (op !== np) {
+    if (old.partitionOf) { add({ action: 'drop', kind: 'partition', key: k, name, detail: `of ${old.partitionOf.parent}`, from: old, table }); columnsBecomeLocal = true }
+    if (t.partitionOf) add({ action: 'create', kind: 'partition', key: k, name, detail: `of ${t.partitionOf.parent}`, to: t, table })
+  }
+  for (const p of old.inherits) {
+    if (!t.inherits.includes(p)) { add({ action: 'drop', kind: 'parent', key: k, name, detail: p, from: p, table }); columnsBecomeLocal = true }
+  }
+  for (const p of t.inherits) {
+    if (!old.inherits.includes(p)) add({ action: 'create', kind: 'parent', key: k, name, detail: p, to: p, table })
+  }
+
+  // Columns. Detaching a table from its parent makes its inherited columns its own.
+  const oldCols = new Map(old.columns.filter((c) => c.local || !c.inherited || columnsBecomeLocal).map((c) => [c.name, c]))
+  const newCols = new Map(ownColumns(t).map((c) => [c.name, c]))
+  for (const [cn, c] of newCols) {
+    const oc = oldCols.get(cn) ?? (old.columns.find((x) => x.name === cn && x.inherited) ? { ...old.columns.find((x) => x.name === cn)!, local: true } : undefined)
+    const full = `${name}.${cn}`
+    if (!oc) { add({ action: 'create', kind: 'column', key: k, name: full, detail: c.type, to: c, table }); continue }
+    for (const d of columnDiffs(oc, c)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from: oc, to: c, table })
+    commentChange(add, 'column', k, full, oc.comment, c.comment, table, c)
+  }
+  for (const [cn, c] of oldCols) {
+    if (!newCols.has(cn) && !t.columns.some((x) => x.name === cn)) {
+      add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: c.type, from: c, table })
+    }
+  }
+
+  // Constraints: compared by name and definition; inherited ones belong to the parent.
+  const oldCons = new Map(old.constraints.filter((c) => c.local).map((c) => [c.name, c]))
+  const newCons = new Map(t.constraints.filter((c) => c.local).map((c) => [c.name, c]))
+  for (const [cn, c] of newCons) {
+    const oc = oldCons.get(cn)
+    const ck = key('constraint', `${name}.${cn}`)
+    if (!oc) add({ action: 'create', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: c.definition, to: c, table })
+    else if (oc.definition !== c.definition || oc.type !== c.type || oc.validated !== c.validated) {
+      add({ action: 'recreate', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: `${oc.definition} → ${c.definition}`, from: oc, to: c, table })
+    } else commentChange(add, 'constraint', ck, `${name}.${cn}`, oc.comment, c.comment, table, c)
+  }
+  for (const [cn, c] of oldCons) {
+    if (!newCons.has(cn)) add({ action: 'drop', kind: 'constraint', key: key('constraint', `${name}.${cn}`), name: `${name}.${cn}`, detail: c.definition, from: c, table })
+  }
+
+  compareTriggers(add, name, old.triggers, t.triggers)
+
+  // Row-level security and policies.
+  if (old.rowSecurity !== t.rowSecurity || old.forceRowSecurity !== t.forceRowSecurity) {
+    add({ action: 'alter', kind: 'row security', key: k, name, detail: `${rls(old)} → ${rls(t)}`, from: old, to: t, table })
+  }
+  const oldPol = new Map(old.policies.map((p) => [p.name, p]))
+  for (const p of t.policies) {
+    const pk = key('policy', `${name}.${p.name}`)
+    const o = oldPol.get(p.name)
+    if (!o) add({ action: 'create', kind: 'policy', key: pk, name: `${name}.${p.name}`, detail: '', to: p, table })
+    else if (policyShape(o) !== policyShape(p)) add({ action: 'recreate', kind: 'policy', key: pk, name: `${name}.${p.name}`, detail: 'definition', from: o, to: p, table })
+    else commentChange(add, 'policy', pk, `${name}.${p.name}`, o.comment, p.comment, table, p)
+  }
+  for (const p of old.policies) {
+    if (!t.policies.some((x) => x.name === p.name)) add({ action: 'drop', kind: 'policy', key: key('policy', `${name}.${p.name}`), name: `${name}.${p.name}`, detail: '', from: p, table })
+  }
+  if (old.replicaIdentity !== t.replicaIdentity) {
+    add({ action: 'alter', kind: 'replica identity', key: k, name, detail: `${old.replicaIdentity} → ${t.replicaIdentity}`, from: old, to: t, table })
+  }
+  commentChange(add, 'table', k, name, old.comment, t.comment, undefined, t)
+  grantsChange(add, k, name, old.grants, t.grants, 'table', t)
+}
+
+function rls(t: Table): string {
+  return t.rowSecurity ? (t.forceRowSecurity ? 'enabled, forced' : 'enabled') : t.forceRowSecurity ? 'disabled, forced' : 'disabled'
+}
+
+function policyShape(p: Policy): string {
+  return JSON.stringify([p.permissive, p.command, p.roles, p.using, p.check])
+}
+
+function compareTriggers(add: Add, table: string, from: Trigger[], to: Trigger[]) {
+  for (const g of to) {
+    const o = from.find((x) => x.name === g.name)
+    const gk = key('trigger', `${table}.${g.name}`)
+    const name = `${table}.${g.name}`
+    if (!o) add({ action: 'create', kind: 'trigger', key: gk, name, detail: '', to: g, table })
+    else if (o.definition !== g.definition) add({ action: 'recreate', kind: 'trigger', key: gk, name, detail: 'definition', from: o, to: g, table })
+    else {
+      if (o.enabled !== g.enabled) add({ action: 'alter', kind: 'trigger', key: gk, name, detail: `enabled ${o.enabled} → ${g.enabled}`, from: o, to: g, table })
+      commentChange(add, 'trigger', gk, name, o.comment, g.comment, table, g)
+    }
+  }
+  for (const o of from) {
+    if (!to.some((x) => x.name === o.name)) add({ action: 'drop', kind: 'trigger', key: key('trigger', `${table}.${o.name}`), name: `${table}.${o.name}`, detail: '', from: o, table })
+  }
+}
+
+/** What differs between two versions of a column, one entry per ALTER COLUMN form. */
+function columnDiffs(a: Column, b: Column): string[] {
+  const out: string[] = []
+  if ((a.generated ?? '') !== (b.generated ?? '')) {
+    out.push(b.generated ? (a.generated ? 'generated expression' : 'becomes generated') : 'no longer generated')
+  }
+  if (a.type !== b.type || a.collation !== b.collation) out.push('type')
+  if (!b.generated && (a.default ?? '') !== (b.default ?? '')) out.push('default')
+  const ai = a.identity ? (a.identity.always ? 'always' : 'by default') : ''
+  const bi = b.identity ? (b.identity.always ? 'always' : 'by default') : ''
+  if (ai !== bi) out.push('identity')
+  else if (a.identity && b.identity && (sequenceDiff({ options: a.identity.options }, { options: b.identity.options }) || a.identity.sequence !== b.identity.sequence)) {
+    out.push('identity options')
+  }
+  if (a.notNull !== b.notNull) out.push('not null')
+  return out
+}
+
+// --- cascade -----------------------------------------------------------------------------------
+
+/**
+ * Recreate whatever depends on an object that is dropped or recreated, or on a column that is
+ * dropped or changes type: PostgreSQL refuses those changes while dependants exist.
+ */
+function cascade(changes: Change[], a: Catalog, b: Catalog) {
+  const doomed = new Set<string>()
+  // Sub-objects of a table that is dropped or recreated go and come with it.
+  const doomedTables = new Set(changes.filter((c) => c.kind === 'table' && c.action !== 'create' && c.action !== 'alter').map((c) => c.name))
+  const doomedColumns = new Set<string>()
+  const retyped = new Set<string>() // types recreated: columns of that type are converted
+  for (const c of changes) {
+    if (c.action === 'drop' || c.action === 'recreate') {
+      if (c.kind === 'column') doomedColumns.add(`${c.table}\u0000${c.from.name}`)
+      else if (['table', 'view', 'function', 'constraint', 'index', 'trigger', 'policy', 'type', 'collation', 'sequence'].includes(c.kind)) {
+        doomed.add(c.key)
+        if (c.kind === 'constraint' && ['p', 'u', 'x'].includes((c.from as Constraint).type)) {
+          doomed.add(key('index', `${c.table!.split('.')[0]}.${(c.from as Constraint).name}`))
+        }
+        if (c.kind === 'type' && c.action === 'recreate') retyped.add(c.name)
+      }
+    }
+    if (c.kind === 'column' && c.action === 'alter' && ['type', 'becomes generated', 'generated expression'].includes(c.detail)) {
+      doomedColumns.add(`${c.table}\u0000${c.from.name}`)
+    }
+  }
+  const has = (kind: ChangeKind, k: string, action?: Change['action']) =>
+    changes.some((c) => c.kind === kind && c.key === k && (!action || c.action === action))
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const d of a.dependencies) {
+      const target = d.column && d.to.startsWith('table:') ? doomedColumns.has(`${d.to.slice(6)}\u0000${d.column}`) : false
+      if (!doomed.has(d.to) && !target) continue
+      if (doomed.has(d.from)) continue
+      const [kind, rest] = [d.from.slice(0, d.from.indexOf(':')), d.from.slice(d.from.indexOf(':') + 1)]
+      const why = `depends on ${d.to.replace(':', ' ')}${d.column ? `.${d.column}` : ''}`
+      const recreate = (c: Change) => {
+        // An 'alter' of the same object is superseded by the recreate.
+        for (let i = changes.length - 1; i >= 0; i--) {
+          const x = changes[i]!
+          if (x.key === c.key && x.kind === c.kind && x.action === 'alter') changes.splice(i, 1)
+        }
+        changes.push(c)
+        doomed.add(d.from)
+        grew = true
+      }
+      if (kind === 'view') {
+        const from = a.views.get(rest)
+        const to = b.views.get(rest)
+        if (!from) continue
+        if (to && !has('view', d.from, 'recreate')) recreate({ action: 'recreate', kind: 'view', key: d.from, name: rest, detail: why, from, to })
+        else doomed.add(d.from)
+      } else if (kind === 'function') {
+        const from = a.routines.get(rest)
+        const to = b.routines.get(rest)
+        if (!from) continue
+        if (to && !has('function', d.from, 'recreate')) recreate({ action: 'recreate', kind: 'function', key: d.from, name: rest, detail: why, from, to })
+        else doomed.add(d.from)
+      } else if (kind === 'index') {
+        const from = a.indexes.get(rest)
+        const to = b.indexes.get(rest)
+        if (!from) continue // a constraint's index: the constraint follows through its own edge
+        const table = qname(from.schema, from.table)
+        if (to && !has('index', d.from, 'recreate')) recreate({ action: 'recreate', kind: 'index', key: d.from, name: rest, detail: why, from, to, table })
+        else doomed.add(d.from)
+      } else if (kind === 'constraint' || kind === 'trigger' || kind === 'policy') {
+        const found = subObject(a, b, kind, rest)
+        if (!found) continue
+        if (doomedTables.has(found.table)) { doomed.add(d.from); continue }
+        if (found.to && !has(kind as ChangeKind, d.from, 'recreate')) {
+          recreate({ action: 'recreate', kind: kind as ChangeKind, key: d.from, name: rest, detail: why, from: found.from, to: found.to, table: found.table })
+          if (kind === 'constraint' && ['p', 'u', 'x'].includes(found.from.type)) doomed.add(key('index', `${found.table.split('.')[0]}.${found.from.name}`))
+        } else doomed.add(d.from)
+      } else if (kind === 'default') {
+        const found = columnOf(a, b, rest)
+        if (!found) continue
+        if (doomedTables.has(found.table)) { doomed.add(d.from); continue }
+        if (!has('default', d.from)) {
+          changes.push({ action: 'recreate', kind: 'default', key: d.from, name: rest, detail: why, from: found.from, to: found.to, table: found.table })
+          grew = true
+        }
+        doomed.add(d.from)
+      } else if (kind === 'table' && d.to.startsWith('type:') && retyped.has(d.to.slice(5))) {
+        // A column of a recreated type: converted to the new type.
+        const table = a.tables.get(rest)
+        const to = b.tables.get(rest)
+        if (!table || !to) continue
+        for (const col of table.columns) {
+          if (!col.local && col.inherited) continue
+          const target = to.columns.find((x) => x.name === col.name)
+          if (!target || !mentionsType(col.type, d.to.slice(5))) continue
+          const name = `${rest}.${col.name}`
+          if (changes.some((x) => x.kind === 'column' && x.name === name && x.detail === 'type')) continue
+          changes.push({ action: 'alter', kind: 'column', key: d.from, name, detail: 'type', from: col, to: target, table: rest })
+          doomedColumns.add(`${rest}\u0000${col.name}`)
+          grew = true
+        }
+      }
+    }
+  }
+}
+
+function mentionsType(formatted: string, type: string): boolean {
+  const [schema, name] = [type.slice(0, type.indexOf('.')), type.slice(type.indexOf('.') + 1)]
+  const bare = formatted.replace(/\[\]$/, '').replace(/"/g, '')
+  return bare === name || bare === `${schema}.${name}`
+}
+
+function subObject(a: Catalog, b: Catalog, kind: string, rest: string): { from: any; to: any; table: string } | undefined {
+  for (const [tname, t] of [...a.tables, ...a.views] as [string, Table | View][]) {
+    if (!rest.startsWith(`${tname}.`)) continue
+    const name = rest.slice(tname.length + 1)
+    const list = (x: Table | View | undefined): any[] => !x ? [] : kind === 'trigger' ? x.triggers : x.kind === 'table' ? (kind === 'constraint' ? x.constraints : x.policies) : []
+    const from = list(t).find((o) => o.name === name)
+    if (!from) continue
+    const other = b.tables.get(tname) ?? b.views.get(tname)
+    return { from, to: list(other).find((o) => o.name === name), table: tname }
+  }
+  return undefined
+}
+
+function columnOf(a: Catalog, b: Catalog, rest: string): { from: Column; to: Column | undefined; table: string } | undefined {
+  for (const [tname, t] of a.tables) {
+    if (!rest.startsWith(`${tname}.`)) continue
+    const col = t.columns.find((c) => c.name === rest.slice(tname.length + 1))
+    if (!col) continue
+    return { from: col, to: b.tables.get(tname)?.columns.find((c) => c.name === col.name), table: tname }
+  }
+  return undefined
+}
+
+export type { Index, Routine, View, Table }

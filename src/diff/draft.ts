@@ -1,0 +1,112 @@
+// Drafting: replay the migrations into one scratch database, load schema.sql into another,
+// introspect both with the same queries, compare, render the up and the down, and prove the pair
+// on the scratch databases before anything is written.
+import type { Db } from '../db.js'
+import type { MigrationFile } from '../files.js'
+import { introspect } from '../catalog/introspect.js'
+import type { Catalog } from '../catalog/model.js'
+import { compare, type Change } from './compare.js'
+import { render, type Rendered } from './render.js'
+import { runScript, type ScratchHost, type Script } from './scratch.js'
+
+export interface Side {
+  db: Db
+  catalog: Catalog
+}
+
+/** A fresh scratch database: its catalog before anything runs is what "empty" means on this engine. */
+export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Side> {
+  const db = await host.create()
+  if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
+  return { db, catalog: await introspect(db) }
+}
+
+/** Runs every migration's up file in order on `side.db`, then reads the result. */
+export async function replay(side: Side, files: MigrationFile[]): Promise<Side> {
+  for (const f of files) {
+    await runScript(side.db, f.up, `Fix ${f.up.path}; if it needs something the real database had before the first migration (a role, an extension, a table), put that in a file and pass it with --prelude.`)
+  }
+  return { db: side.db, catalog: await introspect(side.db) }
+}
+
+export async function load(side: Side, schema: Script): Promise<Side> {
+  await runScript(side.db, schema)
+  return { db: side.db, catalog: await introspect(side.db) }
+}
+
+export interface Pair {
+  changes: Change[]
+  up: Rendered
+  down: Rendered
+  notCompared: Map<string, number>
+}
+
+/** Pure: the changes from `from` to `to`, and the SQL of both directions. */
+export function draftPair(from: Catalog, to: Catalog): Pair {
+  const forward = compare(from, to)
+  const backward = compare(to, from)
+  return {
+    changes: forward.changes,
+    up: render(forward, from, to),
+    down: render(backward, to, from),
+    notCompared: forward.notCompared,
+  }
+}
+
+export interface Verification {
+  ok: boolean
+  /** What still differs after the up (from schema.sql), or after the down (from the replayed state). */
+  afterUp: Change[]
+  afterDown: Change[]
+  /** An error while running the drafted SQL, with the direction it happened in. */
+  failed?: { direction: 'up' | 'down'; message: string }
+}
+
+/**
+ * Applies the up to the replayed database and checks it now equals schema.sql's; then applies
+ * the down and checks it is back to the replayed state.
+ */
+export async function verify(current: Side, wanted: Catalog, pair: Pair): Promise<Verification> {
+  const result: Verification = { ok: false, afterUp: [], afterDown: [] }
+  try {
+    await runScript(current.db, { path: 'the drafted up migration', text: pair.up.sql })
+  } catch (error) {
+    result.failed = { direction: 'up', message: describe(error) }
+    return result
+  }
+  result.afterUp = compare(await introspect(current.db), wanted).changes
+  try {
+    await runScript(current.db, { path: 'the drafted down migration', text: pair.down.sql })
+  } catch (error) {
+    result.failed = { direction: 'down', message: describe(error) }
+    return result
+  }
+  result.afterDown = compare(await introspect(current.db), current.catalog).changes
+  result.ok = !result.afterUp.length && !result.afterDown.length
+  return result
+}
+
+function describe(error: unknown): string {
+  const e = error as { message?: string; location?: { line: number; column: number; excerpt?: string } }
+  return e.location ? `${e.message} (line ${e.location.line}: ${e.location.excerpt?.trim() ?? ''})` : String(e.message ?? error)
+}
+
+/** `+ table public.orders`, `~ column public.orders.status: type`, `- index public.orders_idx`. */
+export function describeChange(c: Change): string {
+  const sign = c.action === 'create' ? '+' : c.action === 'drop' ? '-' : '~'
+  const what = c.kind === 'comment' || c.kind === 'privileges' ? c.detail : c.kind
+  const detail = c.action === 'alter' && c.kind !== 'comment' && c.kind !== 'privileges' ? `: ${c.detail}`
+    : c.action === 'recreate' ? `: recreated (${c.detail})` : c.kind === 'enum value' ? ` value ${c.detail}` : ''
+  return `${sign} ${what} ${c.name}${detail}`
+}
+
+/** `3 event triggers, 1 rule`: what the comparison could not see. */
+export function describeNotCompared(counts: Map<string, number>): string {
+  return [...counts].map(([kind, n]) => `${n} ${n === 1 ? kind : plural(kind)}`).join(', ')
+}
+
+function plural(kind: string): string {
+  if (kind.endsWith('privileges')) return kind
+  if (kind.endsWith('y') && !kind.endsWith('ay')) return `${kind.slice(0, -1)}ies`
+  return `${kind}s`
+}

@@ -1,0 +1,755 @@
+// Pure: changes → SQL a reviewer can read, in an order that runs. Four phases: additions that
+// nothing can conflict with (schemas, extensions, enum values); drops of what changes or goes,
+// dependants first; creates and alterations, dependencies first; drops of types, sequences and
+// schemas last, once nothing uses them. Within a phase the order follows pg_depend.
+import { quoteIdent, quoteLiteral } from '../ident.js'
+import {
+  key, type Catalog, type Column, type Constraint, type Grant, type Index, type Policy, type Routine,
+  type Sequence, type SequenceOptions, type Table, type Trigger, type UserType, type View,
+} from '../catalog/model.js'
+import type { Change, Comparison } from './compare.js'
+
+export interface Step {
+  phase: 0 | 1 | 2 | 3
+  sql: string
+  /** Keys this step creates (phase 2) or removes (phases 1, 3). */
+  keys: string[]
+  /** Keys that must exist first (phase 2), beyond the keys' own dependencies. */
+  needs: string[]
+  warnings: string[]
+  notes: string[]
+  /** The statement cannot run inside a transaction block. */
+  noTransaction?: boolean
+}
+
+export interface Rendered {
+  sql: string
+  statements: Step[]
+  warnings: string[]
+}
+
+const OLD_SUFFIX = '__tinymigrate_old'
+
+/** `schema.name` → `"schema"."name"`. Keys never contain a schema with a dot in practice; split at the first. */
+export function quoteQualified(qualified: string): string {
+  const i = qualified.indexOf('.')
+  return `${quoteIdent(qualified.slice(0, i))}.${quoteIdent(qualified.slice(i + 1))}`
+}
+
+function qi(schema: string, name: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(name)}`
+}
+
+export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered {
+  const steps: Step[] = []
+  const step = (phase: Step['phase'], sql: string, keys: string[] = [], extra: Partial<Step> = {}) =>
+    steps.push({ phase, sql, keys, needs: [], warnings: [], notes: [], ...extra })
+  const changes = comparison.changes
+  const dropped = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'table').map((c) => c.name))
+  const droppedColumns = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'column').map((c) => c.name))
+  const hasChange = (kind: string, name: string, detail?: string) =>
+    changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
+
+  for (const c of changes) {
+    const w: string[] = []
+    const n: string[] = []
+    switch (c.kind) {
+      case 'schema':
+        if (c.action === 'create') {
+          step(0, `CREATE SCHEMA ${quoteIdent(c.name)};`, [c.key])
+          comment(step, 2, 'SCHEMA', quoteIdent(c.name), c.to.comment, c.key)
+          grantsOn(step, 'SCHEMA', quoteIdent(c.name), [], c.to.grants, 'schema', c.key)
+        } else step(3, `DROP SCHEMA ${quoteIdent(c.name)};`, [c.key], { warnings: [`drops schema ${c.name}`] })
+        break
+      case 'extension':
+        if (c.action === 'create') {
+          step(0, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(c.name)} WITH SCHEMA ${quoteIdent(c.to.schema)} VERSION ${quoteLiteral(c.to.version)};`, [c.key], { needs: [key('schema', c.to.schema)] })
+        } else if (c.action === 'drop') {
+          step(3, `DROP EXTENSION ${quoteIdent(c.name)};`, [c.key], { warnings: [`drops extension ${c.name}`] })
+        } else if (c.from.schema !== c.to.schema) {
+          step(0, `ALTER EXTENSION ${quoteIdent(c.name)} SET SCHEMA ${quoteIdent(c.to.schema)};`, [c.key])
+          if (c.from.version !== c.to.version) step(0, `ALTER EXTENSION ${quoteIdent(c.name)} UPDATE TO ${quoteLiteral(c.to.version)};`, [c.key])
+        } else step(0, `ALTER EXTENSION ${quoteIdent(c.name)} UPDATE TO ${quoteLiteral(c.to.version)};`, [c.key])
+        break
+      case 'collation': {
+        const name = qi((c.to ?? c.from).schema, (c.to ?? c.from).name)
+        if (c.action !== 'create') step(c.action === 'drop' ? 3 : 1, `DROP COLLATION ${name};`, [c.key])
+        if (c.action !== 'drop') {
+          step(c.action === 'create' ? 0 : 2, `CREATE COLLATION ${name} (${c.to.options});`, [c.key])
+          comment(step, 2, 'COLLATION', name, c.to.comment, c.key)
+        }
+        break
+      }
+      case 'type':
+        renderType(step, c, a, b)
+        break
+      case 'enum value': {
+        const v = c.to as { value: string; before?: string; after?: string; type: UserType }
+        const where = v.before !== undefined ? ` BEFORE ${quoteLiteral(v.before)}` : v.after !== undefined ? ` AFTER ${quoteLiteral(v.after)}` : ''
+        step(0, `ALTER TYPE ${qi(v.type.schema, v.type.name)} ADD VALUE ${quoteLiteral(v.value)}${where};`, [c.key], {
+          notes: ['a value added by ALTER TYPE ... ADD VALUE cannot be used until the transaction that adds it commits'],
+        })
+        break
+      }
+      case 'sequence': {
+        const s = (c.to ?? c.from) as Sequence
+        const name = qi(s.schema, s.name)
+        if (c.action === 'create') {
+          step(2, `CREATE SEQUENCE ${name}${sequenceClause(s, null)};`, [c.key])
+          if (s.ownedBy) step(2, `ALTER SEQUENCE ${name} OWNED BY ${qi(s.ownedBy.schema, s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)};`, [], { needs: [c.key, key('table', `${s.ownedBy.schema}.${s.ownedBy.table}`)] })
+          comment(step, 2, 'SEQUENCE', name, s.comment, c.key)
+          grantsOn(step, 'SEQUENCE', name, [], s.grants, 'sequence', c.key)
+        } else if (c.action === 'drop') {
+          // A sequence owned by a table or column that goes is dropped with it.
+          const owner = s.ownedBy && `${s.ownedBy.schema}.${s.ownedBy.table}`
+          if (owner && (dropped.has(owner) || droppedColumns.has(`${owner}.${s.ownedBy!.column}`))) break
+          step(3, `DROP SEQUENCE ${name};`, [c.key], { warnings: [`drops sequence ${c.name} and its current value`] })
+        } else {
+          step(2, `ALTER SEQUENCE ${name}${sequenceClause(c.to, c.from)};`, [c.key])
+        }
+        break
+      }
+      case 'owned by': {
+        const s = c.to as Sequence
+        const name = qi(s.schema, s.name)
+        if (s.ownedBy) step(2, `ALTER SEQUENCE ${name} OWNED BY ${qi(s.ownedBy.schema, s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)};`, [], { needs: [c.key, key('table', `${s.ownedBy.schema}.${s.ownedBy.table}`)] })
+        else step(1, `ALTER SEQUENCE ${name} OWNED BY NONE;`, [])
+        break
+      }
+      case 'table':
+        renderTable(step, c, a, b, changes)
+        break
+      case 'partition': {
+        const t = (c.to ?? c.from) as Table
+        const name = qi(t.schema, t.name)
+        if (c.action === 'drop') step(1, `ALTER TABLE ${quoteQualified(c.from.partitionOf.parent)} DETACH PARTITION ${name};`, [])
+        else step(2, `ALTER TABLE ${quoteQualified(t.partitionOf!.parent)} ATTACH PARTITION ${name} ${t.partitionOf!.bound};`, [], { needs: [c.key, key('table', t.partitionOf!.parent)] })
+        break
+      }
+      case 'parent': {
+        const name = quoteQualified(c.table!)
+        if (c.action === 'drop') step(1, `ALTER TABLE ${name} NO INHERIT ${quoteQualified(c.from)};`, [])
+        else step(2, `ALTER TABLE ${name} INHERIT ${quoteQualified(c.to)};`, [], { needs: [c.key, key('table', c.to)] })
+        break
+      }
+      case 'column':
+        renderColumn(step, c, a, b, hasChange)
+        break
+      case 'default': {
+        const table = quoteQualified(c.table!)
+        step(1, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.from.name)} DROP DEFAULT;`, [c.key])
+        if (c.to?.default && !hasChange('column', `${c.table}.${c.to.name}`, 'default')) {
+          step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)} SET DEFAULT ${c.to.default};`, [c.key])
+        }
+        break
+      }
+      case 'constraint': {
+        const table = quoteQualified(c.table!)
+        if (c.action !== 'create') {
+          if (!(c.action === 'drop' && dropped.has(c.table!))) {
+            step(1, `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(c.from.name)};`, constraintKeys(c.key, c.table!, c.from))
+          }
+        }
+        if (c.action !== 'drop') addConstraint(step, c.table!, c.to, constraintKeys(c.key, c.table!, c.to), !b.tables.has(c.table!) || !a.tables.has(c.table!) ? false : true)
+        break
+      }
+      case 'index': {
+        const i = (c.to ?? c.from) as Index
+        const name = qi(i.schema, i.name)
+        if (c.action !== 'create' && !(c.action === 'drop' && (dropped.has(c.table!) || !a.tables.has(c.table!) && !a.views.has(c.table!)))) {
+          step(1, `DROP INDEX ${name};`, [c.key])
+        }
+        if (c.action !== 'drop') {
+          const existing = a.tables.has(c.table!) && !changes.some((x) => x.kind === 'table' && x.name === c.table && x.action === 'recreate')
+          if (existing) {
+            n.push(`builds the index while holding a lock that blocks writes to ${c.table}; on a large table use instead, in its own migration with -- tinymigrate:no-transaction:`,
+              `  ${concurrently(i.definition)};`)
+          }
+          step(2, `${i.definition};`, [c.key], { notes: n })
+          comment(step, 2, 'INDEX', name, i.comment, c.key)
+        }
+        break
+      }
+      case 'view': {
+        const v = (c.to ?? c.from) as View
+        const kind = (v.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW')
+        if (c.action !== 'create') {
+          const f = c.from as View
+          step(1, `DROP ${f.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW'} ${qi(f.schema, f.name)};`, [c.key], c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
+        }
+        if (c.action !== 'drop') {
+          createView(step, c.to as View, c.key, kind)
+        }
+        break
+      }
+      case 'function': {
+        const r = (c.to ?? c.from) as Routine
+        const kind = r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'
+        if (c.action === 'drop' || c.action === 'recreate') {
+          const f = c.from as Routine
+          step(1, `DROP ${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(f.schema, f.name)}(${identityArgs(f)});`, [c.key], c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
+        }
+        if (c.action !== 'drop') {
+          step(2, `${r.definition.trim()};`, [c.key])
+          if (c.action !== 'alter') {
+            comment(step, 2, kind, `${qi(r.schema, r.name)}(${identityArgs(r)})`, r.comment, c.key)
+            grantsOn(step, kind, `${qi(r.schema, r.name)}(${identityArgs(r)})`, [{ grantee: 'PUBLIC', privilege: 'EXECUTE', grantable: false }], r.grants, kind.toLowerCase(), c.key)
+          }
+        }
+        break
+      }
+      case 'trigger': {
+        const g = (c.to ?? c.from) as Trigger
+        const table = quoteQualified(c.table!)
+        if (c.action === 'alter') { step(2, enableTrigger(table, g), [c.key]); break }
+        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table!))) {
+          step(1, `DROP TRIGGER ${quoteIdent(c.from.name)} ON ${table};`, [c.key])
+        }
+        if (c.action !== 'drop') createTrigger(step, table, g, c.key)
+        break
+      }
+      case 'policy': {
+        const table = quoteQualified(c.table!)
+        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table!))) {
+          step(1, `DROP POLICY ${quoteIdent(c.from.name)} ON ${table};`, [c.key])
+        }
+        if (c.action !== 'drop') createPolicy(step, table, c.to, c.key)
+        break
+      }
+      case 'row security': {
+        const table = quoteQualified(c.table!)
+        if (c.from.rowSecurity !== c.to.rowSecurity) step(2, `ALTER TABLE ${table} ${c.to.rowSecurity ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`, [c.key])
+        if (c.from.forceRowSecurity !== c.to.forceRowSecurity) step(2, `ALTER TABLE ${table} ${c.to.forceRowSecurity ? '' : 'NO '}FORCE ROW LEVEL SECURITY;`, [c.key])
+        break
+      }
+      case 'replica identity':
+        step(2, `ALTER TABLE ${quoteQualified(c.table!)} REPLICA IDENTITY ${replicaIdentity(c.to)};`, [c.key])
+        break
+      case 'comment':
+        renderComment(step, c)
+        break
+      case 'privileges': {
+        const { grant, kind, object } = c.to as { grant: Grant[]; kind: string; object: any }
+        const target = privilegeTarget(kind, object)
+        for (const g of groupGrants(c.from as Grant[])) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
+        for (const g of groupGrants(grant)) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
+        break
+      }
+    }
+    void w
+  }
+  return order(steps, a, b)
+}
+
+type StepFn = (phase: Step['phase'], sql: string, keys?: string[], extra?: Partial<Step>) => void
+
+function constraintKeys(k: string, table: string, c: Constraint): string[] {
+  const schema = table.slice(0, table.indexOf('.'))
+  return ['p', 'u', 'x'].includes(c.type) ? [k, key('index', `${schema}.${c.name}`)] : [k]
+}
+
+function addConstraint(step: StepFn, table: string, c: Constraint, keys: string[], existing: boolean) {
+  const notes: string[] = []
+  const q = quoteQualified(table)
+  const def = c.definition
+  if (existing && (c.type === 'f' || c.type === 'c') && c.validated) {
+    notes.push(`validating the constraint scans ${table} while holding a lock; on a large table add it NOT VALID here and run ALTER TABLE ... VALIDATE CONSTRAINT ${quoteIdent(c.name)} in a later migration`)
+  } else if (existing && (c.type === 'p' || c.type === 'u' || c.type === 'x')) {
+    notes.push(`builds an index while holding a lock that blocks writes to ${table}; on a large table build a unique index CONCURRENTLY first and add the constraint USING INDEX`)
+  }
+  step(2, `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(c.name)} ${def};`, keys, { notes })
+  if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON ${q} IS ${quoteLiteral(c.comment)};`, keys)
+}
+
+function concurrently(definition: string): string {
+  return definition.replace(/^CREATE (UNIQUE )?INDEX /, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX CONCURRENTLY `)
+}
+
+function identityArgs(r: Routine): string {
+  return r.signature.slice(r.name.length + 1, -1)
+}
+
+function createView(step: StepFn, v: View, k: string, kind: string) {
+  const name = qi(v.schema, v.name)
+  const options = v.options.length ? ` WITH (${v.options.join(', ')})` : ''
+  const body = v.definition.trim().replace(/;$/, '')
+  step(2, `CREATE ${kind} ${name}${options} AS\n${body};`, [k])
+  comment(step, 2, kind, name, v.comment, k)
+  for (const c of v.columns) if (c.comment) step(2, `COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`, [k])
+  grantsOn(step, 'TABLE', name, [], v.grants, kind.toLowerCase(), k)
+}
+
+function createTrigger(step: StepFn, table: string, g: Trigger, k: string) {
+  step(2, `${g.definition};`, [k])
+  if (g.enabled !== 'O') step(2, enableTrigger(table, g), [k])
+  if (g.comment) step(2, `COMMENT ON TRIGGER ${quoteIdent(g.name)} ON ${table} IS ${quoteLiteral(g.comment)};`, [k])
+}
+
+function enableTrigger(table: string, g: Trigger): string {
+  const how = ({ O: 'ENABLE', D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' } as Record<string, string>)[g.enabled] ?? 'ENABLE'
+  return `ALTER TABLE ${table} ${how} TRIGGER ${quoteIdent(g.name)};`
+}
+
+function createPolicy(step: StepFn, table: string, p: Policy, k: string) {
+  const command = ({ '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' } as Record<string, string>)[p.command] ?? 'ALL'
+  const roles = p.roles.map((r) => (r === 'PUBLIC' ? 'PUBLIC' : quoteIdent(r))).join(', ')
+  let sql = `CREATE POLICY ${quoteIdent(p.name)} ON ${table}`
+  if (!p.permissive) sql += ' AS RESTRICTIVE'
+  if (command !== 'ALL') sql += ` FOR ${command}`
+  if (roles !== 'PUBLIC') sql += ` TO ${roles}`
+  if (p.using !== null) sql += ` USING (${p.using})`
+  if (p.check !== null) sql += ` WITH CHECK (${p.check})`
+  step(2, `${sql};`, [k])
+  if (p.comment) step(2, `COMMENT ON POLICY ${quoteIdent(p.name)} ON ${table} IS ${quoteLiteral(p.comment)};`, [k])
+}
+
+function replicaIdentity(t: Table): string {
+  if (t.replicaIdentity.startsWith('i ')) return `USING INDEX ${quoteIdent(t.replicaIdentity.slice(2))}`
+  return ({ d: 'DEFAULT', n: 'NOTHING', f: 'FULL' } as Record<string, string>)[t.replicaIdentity] ?? 'DEFAULT'
+}
+
+function comment(step: StepFn, phase: Step['phase'], kind: string, target: string, text: string | null, k: string) {
+  if (text !== null && text !== undefined) step(phase, `COMMENT ON ${kind} ${target} IS ${quoteLiteral(text)};`, [k])
+}
+
+function renderComment(step: StepFn, c: Change) {
+  const { comment: text, kind, object } = c.to as { comment: string | null; kind: string; object: any }
+  const value = text === null ? 'NULL' : quoteLiteral(text)
+  let target: string
+  switch (kind) {
+    case 'schema': target = `SCHEMA ${quoteIdent(c.name)}`; break
+    case 'collation': target = `COLLATION ${quoteQualified(c.name)}`; break
+    case 'sequence': target = `SEQUENCE ${quoteQualified(c.name)}`; break
+    case 'index': target = `INDEX ${quoteQualified(c.name)}`; break
+    case 'table': target = `TABLE ${quoteQualified(c.name)}`; break
+    case 'view': target = `${c.key.startsWith('view:') && object?.kind === 'materialized view' ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(c.name)}`; break
+    case 'type': target = `${object?.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${quoteQualified(c.name)}`; break
+    case 'function': target = `${object.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(object.schema, object.name)}(${identityArgs(object)})`; break
+    case 'column': target = `COLUMN ${quoteQualified(c.name.slice(0, c.name.length - object.name.length - 1))}.${quoteIdent(object.name)}`; break
+    case 'constraint': target = `CONSTRAINT ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
+    case 'trigger': target = `TRIGGER ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
+    case 'policy': target = `POLICY ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
+    default: return
+  }
+  step(2, `COMMENT ON ${target} IS ${value};`, [c.key])
+}
+
+function privilegeTarget(kind: string, o: any): string {
+  switch (kind) {
+    case 'schema': return `SCHEMA ${quoteIdent(o.name)}`
+    case 'sequence': return `SEQUENCE ${qi(o.schema, o.name)}`
+    case 'type': return `TYPE ${qi(o.schema, o.name)}`
+    case 'function': return `FUNCTION ${qi(o.schema, o.name)}(${identityArgs(o)})`
+    case 'procedure': return `PROCEDURE ${qi(o.schema, o.name)}(${identityArgs(o)})`
+    default: return `TABLE ${qi(o.schema, o.name)}`
+  }
+}
+
+/** Grants of one grantee and grant option folded into one statement: `SELECT, INSERT`. */
+function groupGrants(grants: Grant[]): { grantee: string; privileges: string; grantable: boolean }[] {
+  const groups = new Map<string, { grantee: string; privileges: string[]; grantable: boolean }>()
+  for (const g of grants) {
+    const k = `${g.grantee}\u0000${g.grantable}`
+    const entry = groups.get(k) ?? { grantee: g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee), privileges: [], grantable: g.grantable }
+    entry.privileges.push(g.privilege)
+    groups.set(k, entry)
+  }
+  return [...groups.values()].map((g) => ({ ...g, privileges: g.privileges.join(', ') }))
+}
+
+function grantsOn(step: StepFn, kindWord: string, target: string, defaults: Grant[], grants: Grant[], _kind: string, k: string) {
+  const has = (list: Grant[], g: Grant) => list.some((x) => x.grantee === g.grantee && x.privilege === g.privilege && x.grantable === g.grantable)
+  const target_ = `${kindWord === 'MATERIALIZED VIEW' || kindWord === 'VIEW' ? 'TABLE' : kindWord} ${target}`
+  for (const g of groupGrants(defaults.filter((d) => !has(grants, d)))) step(2, `REVOKE ${g.privileges} ON ${target_} FROM ${g.grantee};`, [k])
+  for (const g of groupGrants(grants.filter((x) => !has(defaults, x)))) step(2, `GRANT ${g.privileges} ON ${target_} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [k])
+}
+
+// --- types -------------------------------------------------------------------------------------
+
+function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
+  const t = (c.to ?? c.from) as UserType
+  const name = qi(t.schema, t.name)
+  const word = t.kind === 'domain' ? 'DOMAIN' : 'TYPE'
+  if (c.action === 'drop') {
+    step(3, `DROP ${(c.from as UserType).kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${name};`, [c.key], { warnings: [`drops ${c.from.kind === 'domain' ? 'domain' : 'type'} ${c.name}`] })
+    return
+  }
+  if (c.action === 'recreate') {
+    // Renamed out of the way, the new one created, columns converted (see renderColumn), the old dropped.
+    const old = c.from as UserType
+    const oldName = `${old.name}${OLD_SUFFIX}`
+    const warnings = old.kind === 'enum' && t.kind === 'enum' && old.values.some((v) => !t.values.includes(v))
+      ? [`removes values ${old.values.filter((v) => !t.values.includes(v)).map(quoteLiteral).join(', ')} from ${c.name}: converting a column fails while a row holds one`]
+      : []
+    step(2, `ALTER ${old.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${name} RENAME TO ${quoteIdent(oldName)};`, [`rename:${c.key}`], { warnings })
+    createType(step, t, c.key, [`rename:${c.key}`])
+    step(3, `DROP ${old.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${qi(old.schema, oldName)};`, [c.key])
+    return
+  }
+  if (c.action === 'create') { createType(step, t, c.key, []); return }
+  // alter
+  if (t.kind === 'domain' && c.from.kind === 'domain') {
+    const f = c.from
+    if ((f.default ?? null) !== (t.default ?? null)) step(2, `ALTER DOMAIN ${name} ${t.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${t.default}`};`, [c.key])
+    if (f.notNull !== t.notNull) step(2, `ALTER DOMAIN ${name} ${t.notNull ? 'SET' : 'DROP'} NOT NULL;`, [c.key])
+    for (const k of f.checks) {
+      if (!t.checks.some((x) => JSON.stringify(x) === JSON.stringify(k))) step(1, `ALTER DOMAIN ${name} DROP CONSTRAINT ${quoteIdent(k.name)};`, [])
+    }
+    for (const k of t.checks) {
+      if (!f.checks.some((x: any) => JSON.stringify(x) === JSON.stringify(k))) step(2, `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition};`, [c.key])
+    }
+  } else if (t.kind === 'composite' && c.from.kind === 'composite') {
+    const f = c.from
+    for (const x of f.attributes) {
+      if (!t.attributes.some((y) => y.name === x.name)) step(2, `ALTER TYPE ${name} DROP ATTRIBUTE ${quoteIdent(x.name)};`, [c.key], { warnings: [`drops attribute ${x.name} of ${c.name}`] })
+    }
+    for (const y of t.attributes) {
+      const x = f.attributes.find((z: any) => z.name === y.name)
+      const collate = y.collation ? ` COLLATE ${y.collation}` : ''
+      if (!x) step(2, `ALTER TYPE ${name} ADD ATTRIBUTE ${quoteIdent(y.name)} ${y.type}${collate};`, [c.key])
+      else if (x.type !== y.type || x.collation !== y.collation) step(2, `ALTER TYPE ${name} ALTER ATTRIBUTE ${quoteIdent(y.name)} TYPE ${y.type}${collate};`, [c.key])
+    }
+  }
+  void a; void b; void word
+}
+
+function createType(step: StepFn, t: UserType, k: string, needs: string[]) {
+  const name = qi(t.schema, t.name)
+  if (t.kind === 'enum') {
+    step(2, `CREATE TYPE ${name} AS ENUM (${t.values.map(quoteLiteral).join(', ')});`, [k], { needs })
+  } else if (t.kind === 'domain') {
+    let sql = `CREATE DOMAIN ${name} AS ${t.baseType}`
+    if (t.collation) sql += ` COLLATE ${t.collation}`
+    if (t.default !== null) sql += ` DEFAULT ${t.default}`
+    if (t.notNull) sql += ' NOT NULL'
+    for (const c of t.checks) sql += `\n  CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`
+    step(2, `${sql};`, [k], { needs })
+  } else {
+    const attrs = t.attributes.map((x) => `  ${quoteIdent(x.name)} ${x.type}${x.collation ? ` COLLATE ${x.collation}` : ''}`)
+    step(2, `CREATE TYPE ${name} AS (\n${attrs.join(',\n')}\n);`, [k], { needs })
+  }
+  comment(step, 2, t.kind === 'domain' ? 'DOMAIN' : 'TYPE', name, t.comment, k)
+  grantsOn(step, 'TYPE', name, [{ grantee: 'PUBLIC', privilege: 'USAGE', grantable: false }], t.grants, 'type', k)
+}
+
+// --- sequences -------------------------------------------------------------------------------
+
+const typeRange: Record<string, [string, string]> = {
+  smallint: ['-32768', '32767'],
+  integer: ['-2147483648', '2147483647'],
+  bigint: ['-9223372036854775808', '9223372036854775807'],
+}
+
+/** The options of CREATE/ALTER SEQUENCE that differ from `from` (or, with no `from`, from the defaults). */
+export function sequenceClause(s: SequenceOptions, from: SequenceOptions | null): string {
+  const [low, high] = typeRange[s.type] ?? typeRange.bigint!
+  const ascending = !s.increment.startsWith('-')
+  const base: SequenceOptions = from ?? {
+    type: 'bigint', increment: '1', cache: '1', cycle: false,
+    min: ascending ? '1' : low, max: ascending ? high : '-1', start: ascending ? s.min : s.max,
+  }
+  if (!from) {
+    // Defaults follow the type and direction of this sequence, not bigint's.
+    base.min = ascending ? '1' : low
+    base.max = ascending ? high : '-1'
+    base.start = ascending ? s.min : s.max
+  }
+  const parts: string[] = []
+  if (s.type !== base.type) parts.push(`AS ${s.type}`)
+  if (s.increment !== base.increment) parts.push(`INCREMENT BY ${s.increment}`)
+  if (s.min !== base.min || (from && s.type !== from.type)) parts.push(`MINVALUE ${s.min}`)
+  if (s.max !== base.max || (from && s.type !== from.type)) parts.push(`MAXVALUE ${s.max}`)
+  if (s.start !== base.start) parts.push(`START WITH ${s.start}`)
+  if (s.cache !== base.cache) parts.push(`CACHE ${s.cache}`)
+  if (s.cycle !== base.cycle) parts.push(s.cycle ? 'CYCLE' : 'NO CYCLE')
+  return parts.length ? ` ${parts.join(' ')}` : ''
+}
+
+// --- tables ----------------------------------------------------------------------------------
+
+function columnDefinition(t: Table, c: Column): string {
+  let sql = `${quoteIdent(c.name)} ${c.type}`
+  if (c.collation) sql += ` COLLATE ${c.collation}`
+  if (c.generated) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`
+  if (c.identity) sql += ` ${identityClause(t, c)}`
+  if (c.default !== null && !c.generated) sql += ` DEFAULT ${c.default}`
+  if (c.notNull && !c.identity) sql += ' NOT NULL'
+  return sql
+}
+
+function identityClause(t: Table, c: Column): string {
+  const id = c.identity!
+  const options: string[] = []
+  if (id.sequence && id.sequence !== `${t.name}_${c.name}_seq`) options.push(`SEQUENCE NAME ${qi(t.schema, id.sequence)}`)
+  const rest = sequenceClause(id.options, null).replace(/^ AS \S+/, '')
+  if (rest.trim()) options.push(rest.trim())
+  return `GENERATED ${id.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length ? ` (${options.join(' ')})` : ''}`
+}
+
+function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: Change[]) {
+  const t = (c.to ?? c.from) as Table
+  const name = qi(t.schema, t.name)
+  if (c.action === 'drop' || c.action === 'recreate') {
+    const f = c.from as Table
+    const warnings = [`drops table ${c.name} and all its rows`]
+    const created = changes.find((x) => x.kind === 'table' && x.action === 'create' && sameShape(x.to, f))
+    const notes = created ? [`possible rename: ${created.name} has the same columns; to keep the rows, replace the DROP and the CREATE with:`, `  ALTER TABLE ${name} RENAME TO ${quoteIdent(created.to.name)};`] : []
+    step(1, `DROP TABLE ${qi(f.schema, f.name)};`, tableKeys(f, c.key), { warnings, notes })
+  }
+  if (c.action === 'create' || c.action === 'recreate') {
+    createTable(step, t, c.key)
+    return
+  }
+  if (c.action === 'alter') {
+    if (c.detail === 'unlogged' || c.detail === 'logged') {
+      step(2, `ALTER TABLE ${name} SET ${c.detail.toUpperCase()};`, [c.key], { notes: [`rewrites ${c.name} while holding an exclusive lock`] })
+    } else if (c.detail === 'storage options') {
+      const removed = (c.from as Table).options.filter((o) => !t.options.includes(o)).map((o) => o.split('=')[0]!)
+      if (removed.length) step(2, `ALTER TABLE ${name} RESET (${removed.join(', ')});`, [c.key])
+      if (t.options.length) step(2, `ALTER TABLE ${name} SET (${t.options.join(', ')});`, [c.key])
+    }
+  }
+  void a; void b
+}
+
+function sameShape(x: Table | undefined, y: Table): boolean {
+  if (!x) return false
+  const shape = (t: Table) => JSON.stringify(t.columns.map((c) => [c.name, c.type]))
+  return shape(x) === shape(y)
+}
+
+function tableKeys(t: Table, k: string): string[] {
+  const keys = [k]
+  for (const c of t.constraints) keys.push(...constraintKeys(key('constraint', `${t.schema}.${t.name}.${c.name}`), `${t.schema}.${t.name}`, c))
+  for (const g of t.triggers) keys.push(key('trigger', `${t.schema}.${t.name}.${g.name}`))
+  for (const p of t.policies) keys.push(key('policy', `${t.schema}.${t.name}.${p.name}`))
+  for (const c of t.columns) keys.push(key('default', `${t.schema}.${t.name}.${c.name}`))
+  return keys
+}
+
+function createTable(step: StepFn, t: Table, k: string) {
+  const name = qi(t.schema, t.name)
+  const full = `${t.schema}.${t.name}`
+  const inline = t.constraints.filter((c) => c.local && c.type !== 'f' && c.validated)
+  const lines = t.columns.filter((c) => c.local || !c.inherited).filter(() => !t.partitionOf).map((c) => columnDefinition(t, c))
+  for (const c of inline) lines.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`)
+  let sql = `CREATE ${t.persistence === 'u' ? 'UNLOGGED ' : ''}TABLE ${name}`
+  if (t.partitionOf) {
+    sql += ` PARTITION OF ${quoteQualified(t.partitionOf.parent)}`
+    if (lines.length) sql += ` (\n  ${lines.join(',\n  ')}\n)`
+    sql += ` ${t.partitionOf.bound}`
+  } else {
+    sql += lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ' ()'
+    if (t.inherits.length) sql += ` INHERITS (${t.inherits.map(quoteQualified).join(', ')})`
+  }
+  if (t.partitionBy) sql += ` PARTITION BY ${t.partitionBy}`
+  if (t.options.length) sql += ` WITH (${t.options.join(', ')})`
+  const keys = [k, ...t.columns.map((c) => key('default', `${full}.${c.name}`))]
+  for (const c of inline) keys.push(...constraintKeys(key('constraint', `${full}.${c.name}`), full, c))
+  step(2, `${sql};`, keys, { needs: t.partitionOf ? [key('table', t.partitionOf.parent)] : t.inherits.map((p) => key('table', p)) })
+  for (const c of t.constraints.filter((c) => c.local && !inline.includes(c))) {
+    addConstraint(step, full, c, constraintKeys(key('constraint', `${full}.${c.name}`), full, c), false)
+  }
+  for (const c of inline) if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON ${name} IS ${quoteLiteral(c.comment)};`, [k])
+  if (t.rowSecurity) step(2, `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`, [k])
+  if (t.forceRowSecurity) step(2, `ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`, [k])
+  if (t.replicaIdentity !== 'd') step(2, `ALTER TABLE ${name} REPLICA IDENTITY ${replicaIdentity(t)};`, [k])
+  comment(step, 2, 'TABLE', name, t.comment, k)
+  for (const c of t.columns) if (c.comment) step(2, `COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`, [k])
+  grantsOn(step, 'TABLE', name, [], t.grants, 'table', k)
+}
+
+// --- columns -----------------------------------------------------------------------------------
+
+const widening: Record<string, string[]> = {
+  smallint: ['integer', 'bigint', 'numeric', 'real', 'double precision'],
+  integer: ['bigint', 'numeric', 'double precision'],
+  bigint: ['numeric'],
+  real: ['double precision'],
+  'character varying': ['text'],
+  character: ['text', 'character varying'],
+}
+
+/** How a type change treats existing values: 'safe', 'narrowing' (may fail or cut) or 'cast' (may fail). */
+export function typeChange(from: string, to: string): 'safe' | 'narrowing' | 'cast' {
+  if (to === 'text') return 'safe'
+  const base = (t: string) => t.replace(/\(.*\)/, '').trim()
+  const args = (t: string) => (/\((.*)\)/.exec(t)?.[1] ?? '').split(',').map((x) => Number(x.trim()))
+  if (widening[base(from)]?.includes(base(to))) return 'safe'
+  if (base(from) === base(to)) {
+    const [fa, fb] = args(from)
+    const [ta, tb] = args(to)
+    if (!/\(/.test(to)) return 'safe'
+    if (!/\(/.test(from)) return 'narrowing'
+    if ((ta ?? 0) >= (fa ?? 0) && (tb ?? 0) >= (fb ?? 0)) return 'safe'
+    return 'narrowing'
+  }
+  if ((base(from) === 'bigint' && ['integer', 'smallint'].includes(base(to))) || (base(from) === 'integer' && base(to) === 'smallint')) return 'narrowing'
+  if (['text', 'character varying'].includes(base(from)) && base(to) === 'character varying') return 'narrowing'
+  return 'cast'
+}
+
+/** A change PostgreSQL makes without rewriting the table: longer varchar, varchar → text, wider numeric of the same scale. */
+function rewrites(from: string, to: string): boolean {
+  const base = (t: string) => t.replace(/\(.*\)/, '').trim()
+  if (base(from) === 'character varying' && (to === 'text' || base(to) === 'character varying')) return false
+  if (base(from) === 'numeric' && base(to) === 'numeric') return false
+  return true
+}
+
+function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange: (kind: string, name: string, detail?: string) => boolean) {
+  const table = quoteQualified(c.table!)
+  const t = (b.tables.get(c.table!) ?? a.tables.get(c.table!))!
+  const existing = a.tables.get(c.table!)
+  const col = (c.to ?? c.from) as Column
+  const column = quoteIdent(col.name)
+  const alter = (sql: string, extra: Partial<Step> = {}) => step(2, `ALTER TABLE ${table} ${sql};`, [c.key], extra)
+  if (c.action === 'create') {
+    const notes: string[] = []
+    if (col.notNull && col.default === null && !col.identity && !col.generated) {
+      notes.push(`NOT NULL without a default fails if ${c.table} has rows; add a DEFAULT, or add the column nullable, fill it, then SET NOT NULL`)
+    }
+    if (col.generated) notes.push(`computes the column for every row, rewriting ${c.table}`)
+    const droppedSame = existing?.columns.find((x) => x.type === col.type && hasChange('column', `${c.table}.${x.name}`) && !t.columns.some((y) => y.name === x.name))
+    if (droppedSame) notes.push(`possible rename: ${droppedSame.name} is dropped and has the same type; to keep its data, replace the DROP and the ADD with:`, `  ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(droppedSame.name)} TO ${column};`)
+    alter(`ADD COLUMN ${columnDefinition(t, col)}`, { notes })
+    if (col.comment) step(2, `COMMENT ON COLUMN ${table}.${column} IS ${quoteLiteral(col.comment)};`, [c.key])
+    return
+  }
+  if (c.action === 'drop') {
+    // Children of an inheritance parent keep the column when they declare it themselves.
+    const keep = !t.partitionBy && [...b.tables.values()].some((x) => x.inherits.includes(c.table!) && x.columns.some((y) => y.name === col.name))
+    step(2, `ALTER TABLE ${keep ? 'ONLY ' : ''}${table} DROP COLUMN ${column};`, [c.key], { warnings: [`drops column ${c.name} and its data`] })
+    return
+  }
+  const f = c.from as Column
+  const to = c.to as Column
+  switch (c.detail) {
+    case 'no longer generated':
+      alter(`ALTER COLUMN ${column} DROP EXPRESSION`)
+      break
+    case 'becomes generated':
+    case 'generated expression':
+      alter(`DROP COLUMN ${column}`, { warnings: [`drops column ${c.name} to add it again as a generated column`] })
+      alter(`ADD COLUMN ${columnDefinition(t, to)}`, { notes: [`computes the column for every row, rewriting ${c.table}`] })
+      break
+    case 'type': {
+      if (hasChange('column', c.name, 'becomes generated') || hasChange('column', c.name, 'generated expression')) break
+      const kind = typeChange(f.type, to.type)
+      const warnings: string[] = []
+      const notes: string[] = []
+      const recreatedType = f.type === to.type
+      const using = recreatedType ? `${column}::text::${to.type}` : `${column}::${to.type}`
+      if (kind === 'narrowing') warnings.push(`narrows ${c.name} from ${f.type} to ${to.type}: values that do not fit make it fail`)
+      else if (kind === 'cast' && !recreatedType) notes.push(`the cast from ${f.type} to ${to.type} fails if a value cannot be converted`)
+      if (recreatedType || rewrites(f.type, to.type)) notes.push(`rewrites ${c.table} while holding an exclusive lock`)
+      if (f.default !== null) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+      alter(`ALTER COLUMN ${column} TYPE ${to.type}${to.collation ? ` COLLATE ${to.collation}` : ''} USING ${using}`, { warnings, notes, needs: recreatedType ? [] : [] })
+      if (to.default !== null && !to.generated && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
+      break
+    }
+    case 'default':
+      if (to.default === null) {
+        if (!(f.default !== null && hasChange('column', c.name, 'type'))) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+      } else if (!to.identity) {
+        alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
+      }
+      break
+    case 'identity':
+      if (f.identity && to.identity) alter(`ALTER COLUMN ${column} SET GENERATED ${to.identity.always ? 'ALWAYS' : 'BY DEFAULT'}`)
+      else if (f.identity) alter(`ALTER COLUMN ${column} DROP IDENTITY`)
+      else {
+        if (f.default !== null && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+        if (!f.notNull) alter(`ALTER COLUMN ${column} SET NOT NULL`)
+        alter(`ALTER COLUMN ${column} ADD ${identityClause(t, to)}`)
+      }
+      break
+    case 'identity options': {
+      const parts: string[] = []
+      const o = f.identity!.options
+      const n = to.identity!.options
+      if (o.increment !== n.increment) parts.push(`SET INCREMENT BY ${n.increment}`)
+      if (o.min !== n.min) parts.push(`SET MINVALUE ${n.min}`)
+      if (o.max !== n.max) parts.push(`SET MAXVALUE ${n.max}`)
+      if (o.start !== n.start) parts.push(`SET START WITH ${n.start}`)
+      if (o.cache !== n.cache) parts.push(`SET CACHE ${n.cache}`)
+      if (o.cycle !== n.cycle) parts.push(n.cycle ? 'SET CYCLE' : 'SET NO CYCLE')
+      if (parts.length) alter(`ALTER COLUMN ${column} ${parts.join(' ')}`)
+      if (f.identity!.sequence !== to.identity!.sequence) {
+        step(2, `ALTER SEQUENCE ${qi(t.schema, f.identity!.sequence)} RENAME TO ${quoteIdent(to.identity!.sequence)};`, [c.key])
+      }
+      break
+    }
+    case 'not null':
+      if (to.notNull) {
+        // An identity column is NOT NULL by itself; ADD GENERATED above sets it.
+        if (!(to.identity && !f.identity)) {
+          alter(`ALTER COLUMN ${column} SET NOT NULL`, {
+            notes: [`scans ${c.table} while holding an exclusive lock; on a large table first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in an earlier migration`],
+          })
+        }
+      } else alter(`ALTER COLUMN ${column} DROP NOT NULL`)
+      break
+  }
+}
+
+// --- ordering --------------------------------------------------------------------------------
+
+/**
+ * Orders the steps: by phase, and within a phase by dependencies (pg_depend of the catalog the
+ * phase works on), keeping the order of `steps` wherever dependencies allow, so related
+ * statements stay together. A dependency cycle is broken at the earliest step.
+ */
+function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
+  const depsOf = (catalog: Catalog) => {
+    const map = new Map<string, Set<string>>()
+    for (const d of catalog.dependencies) {
+      // OWNED BY is rendered as its own statement after both exist.
+      if (d.from.startsWith('sequence:') && d.to.startsWith('table:')) continue
+      let set = map.get(d.from)
+      if (!set) map.set(d.from, (set = new Set()))
+      set.add(d.to)
+    }
+    return map
+  }
+  const before = depsOf(a)
+  const after = depsOf(b)
+  const out: Step[] = []
+  for (const phase of [0, 1, 2, 3] as const) {
+    const list = steps.filter((s) => s.phase === phase)
+    const removing = phase === 1 || phase === 3
+    const deps = removing ? before : after
+    const providers = new Map<string, number[]>()
+    list.forEach((s, i) => s.keys.forEach((k) => providers.set(k, [...(providers.get(k) ?? []), i])))
+    // edges: i must come after j
+    const after_ = list.map(() => new Set<number>())
+    list.forEach((s, i) => {
+      for (const k of s.keys) {
+        for (const d of deps.get(k) ?? []) {
+          for (const j of providers.get(d) ?? []) {
+            if (j === i) continue
+            if (removing) after_[j]!.add(i) // drop dependants before what they depend on
+            else after_[i]!.add(j)
+          }
+        }
+      }
+      for (const n of s.needs) for (const j of providers.get(n) ?? []) if (j !== i) after_[i]!.add(j)
+      // Steps on the same key keep their order (a table's CREATE before its COMMENT).
+      for (const k of s.keys) for (const j of providers.get(k) ?? []) if (j < i && !removing) after_[i]!.add(j)
+    })
+    const done = new Set<number>()
+    while (done.size < list.length) {
+      let pick = -1
+      for (let i = 0; i < list.length; i++) {
+        if (done.has(i)) continue
+        if ([...after_[i]!].every((j) => done.has(j))) { pick = i; break }
+      }
+      if (pick < 0) pick = list.findIndex((_, i) => !done.has(i))
+      done.add(pick)
+      out.push(list[pick]!)
+    }
+  }
+  const warnings = out.flatMap((s) => s.warnings)
+  const sql = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')
+  return { sql, statements: out, warnings }
+}

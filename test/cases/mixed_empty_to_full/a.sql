@@ -1,0 +1,1 @@
+-- A is empty; B is a full schema using every object kind (extensions, enum, domain, sequence, partitions, inheritance, views, matview, functions, triggers, RLS, comments, grants)

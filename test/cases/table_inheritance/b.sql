@@ -1,0 +1,19 @@
+CREATE TABLE public.vehicles (
+    id integer NOT NULL,
+    make text NOT NULL,
+    registered_on date,
+    CONSTRAINT vehicles_make_check CHECK (make <> '')
+);
+
+CREATE TABLE public.cars (
+    doors smallint NOT NULL DEFAULT 4,
+    electric boolean NOT NULL DEFAULT false
+) INHERITS (public.vehicles);
+
+CREATE TABLE public.trucks (
+    payload_kg integer
+) INHERITS (public.vehicles);
+
+CREATE TABLE public.motorbikes (
+    sidecar boolean NOT NULL DEFAULT false
+) INHERITS (public.vehicles);

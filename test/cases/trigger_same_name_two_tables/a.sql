@@ -1,0 +1,49 @@
+-- triggers with the same name on two tables; B changes one of them only and drops a third same-named trigger
+CREATE TABLE public.audit_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    table_name text NOT NULL,
+    op text NOT NULL,
+    logged_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION public.log_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO public.audit_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE TABLE public.customers (
+    id integer PRIMARY KEY,
+    updated_at timestamptz
+);
+
+CREATE TABLE public.orders (
+    id integer PRIMARY KEY,
+    updated_at timestamptz
+);
+
+CREATE TABLE public.invoices (
+    id integer PRIMARY KEY,
+    updated_at timestamptz
+);
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.customers
+    FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.orders
+    FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER set_updated_at BEFORE UPDATE ON public.invoices
+    FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();

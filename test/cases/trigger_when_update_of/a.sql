@@ -1,0 +1,41 @@
+-- triggers with UPDATE OF column lists and WHEN clauses that change, plus transition tables (REFERENCING)
+CREATE TABLE public.audit_log (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    table_name text NOT NULL,
+    op text NOT NULL,
+    logged_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION public.log_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO public.audit_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.touch_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END
+$$;
+
+CREATE TABLE public.prices (
+    id integer PRIMARY KEY,
+    sku text NOT NULL,
+    amount numeric(10,2) NOT NULL,
+    currency char(3) NOT NULL,
+    updated_at timestamptz
+);
+
+CREATE TRIGGER prices_touch BEFORE UPDATE OF amount ON public.prices
+    FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+
+CREATE TRIGGER prices_audit AFTER UPDATE ON public.prices
+    FOR EACH ROW
+    WHEN (OLD.amount IS DISTINCT FROM NEW.amount)
+    EXECUTE FUNCTION public.log_change();

@@ -1,0 +1,110 @@
+// The round-trip harness shared by the team's cases (test/cases) and the public migra corpus:
+// load A and B into two databases, draft A → B and B → A, apply the up to A and require that it
+// equals B, apply the down and require that it equals A again. Equality is judged twice: by the
+// tool's own catalog, and by pg_dump --schema-only, so a blind spot of the introspection cannot
+// hide itself in its own tests.
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { introspect } from '../src/catalog/introspect.js'
+import { compare } from '../src/diff/compare.js'
+import { describeChange, draftPair } from '../src/diff/draft.js'
+import { runScript, scratchHost, type ScratchHost } from '../src/diff/scratch.js'
+import { adminUrl } from './helpers.js'
+
+export interface Case {
+  name: string
+  a: string
+  b: string
+  dir: string
+}
+
+export function readCases(dir: string): Case[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'a.sql')))
+    .map((d) => ({
+      name: d.name,
+      dir: path.join(dir, d.name),
+      a: readFileSync(path.join(dir, d.name, 'a.sql'), 'utf8'),
+      b: readFileSync(path.join(dir, d.name, 'b.sql'), 'utf8'),
+    }))
+    .sort((x, y) => (x.name < y.name ? -1 : 1))
+}
+
+/** pg_dump of the database, schema only, normalised for ordering and noise. */
+export function dumpSchema(url: string): string {
+  const bin = process.env.TINYMIGRATE_TEST_PG_BIN
+  const pgDump = bin ? path.join(bin, 'pg_dump') : 'pg_dump'
+  const r = spawnSync(pgDump, ['--schema-only', '--no-owner', '--dbname', url], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`)
+  return normaliseDump(r.stdout)
+}
+
+/**
+ * Noise: comments, SET lines, pg_dump's \restrict keys, blank lines. Ordering: statements are
+ * sorted, and so are the lines inside CREATE TABLE (column order is not compared: PostgreSQL
+ * cannot insert a column between others without recreating the table, so the draft appends).
+ */
+export function normaliseDump(text: string): string {
+  const lines = text.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l) &&
+    !/^SET /.test(l) && !/^SELECT pg_catalog\.set_config/.test(l))
+  const blocks = lines.join('\n').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean).map((block) => {
+    const m = /^(CREATE (?:UNLOGGED )?TABLE [^\n]*\(\n)([\s\S]*?)(\n\)[\s\S]*)$/.exec(block)
+    if (!m) return block
+    const columns = m[2]!.split('\n').map((l) => l.trim().replace(/,$/, '')).sort()
+    return `${m[1]}${columns.join('\n')}${m[3]}`
+  })
+  return blocks.sort().join('\n\n')
+}
+
+/** Cluster-wide roles the corpora expect (roles are not part of a database's schema). */
+export const roles = ['schemainspect_test_role', 'app_reader', 'app_writer', 'app_admin']
+
+export async function ensureRoles(host: ScratchHost): Promise<void> {
+  const db = await host.create()
+  for (const role of roles) {
+    await db.exec(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN CREATE ROLE ${role}; END IF; END $$`)
+      .catch(() => {}) // two test files may race to create the same role
+  }
+}
+
+export async function serverHost(): Promise<ScratchHost> {
+  return scratchHost({ url: adminUrl() })
+}
+
+/** One case, both directions. Throws an assertion error that shows the drafted SQL. */
+export async function roundTrip(host: ScratchHost, c: Case, options: { pgDump: boolean }): Promise<void> {
+  const a = await host.create()
+  const b = await host.create()
+  await runScript(a, { path: `${c.name}/a.sql`, text: c.a })
+  await runScript(b, { path: `${c.name}/b.sql`, text: c.b })
+  const ca = await introspect(a)
+  const cb = await introspect(b)
+  const pair = draftPair(ca, cb)
+  const show = `--- up\n${pair.up.sql}\n--- down\n${pair.down.sql}`
+  const dumpA = options.pgDump ? dumpSchema(dbUrl(a)) : ''
+  const dumpB = options.pgDump ? dumpSchema(dbUrl(b)) : ''
+  try {
+    await runScript(a, { path: `${c.name}: drafted up`, text: pair.up.sql })
+  } catch (error) {
+    assert.fail(`${c.name}: the drafted up fails: ${(error as Error).message} ${JSON.stringify((error as any).location ?? '')}\n${show}`)
+  }
+  const afterUp = compare(await introspect(a), cb).changes
+  assert.deepEqual(afterUp.map(describeChange), [], `${c.name}: after the up, A still differs from B\n${show}`)
+  if (options.pgDump) assert.equal(dumpSchema(dbUrl(a)), dumpB, `${c.name}: after the up, pg_dump of A differs from B\n${show}`)
+  try {
+    await runScript(a, { path: `${c.name}: drafted down`, text: pair.down.sql })
+  } catch (error) {
+    assert.fail(`${c.name}: the drafted down fails: ${(error as Error).message} ${JSON.stringify((error as any).location ?? '')}\n${show}`)
+  }
+  const afterDown = compare(await introspect(a), ca).changes
+  assert.deepEqual(afterDown.map(describeChange), [], `${c.name}: after the down, A differs from what it was\n${show}`)
+  if (options.pgDump) assert.equal(dumpSchema(dbUrl(a)), dumpA, `${c.name}: after the down, pg_dump of A differs from before\n${show}`)
+}
+
+function dbUrl(db: unknown): string {
+  const url = (db as { url?: string }).url
+  if (!url) throw new Error('scratch database without a URL')
+  return url
+}
