@@ -54,7 +54,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     catalog.schemas.set(r.name, { name: r.name, comment: r.comment, grants: toGrants(r.grants) })
   }
   for (const r of rows.extensions as Row[]) {
-    catalog.extensions.set(r.name, { name: r.name, schema: r.schema, version: r.version })
+    catalog.extensions.set(r.name, { name: r.name, schema: r.schema, version: r.version, updates: json(r.updates) })
   }
   for (const r of rows.collations as Row[]) {
     catalog.collations.set(qname(r.schema, r.name), {

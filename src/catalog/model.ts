@@ -24,6 +24,8 @@ export interface Extension {
   name: string
   schema: string
   version: string
+  /** Versions this one can be updated to (pg_extension_update_paths on this server). */
+  updates: string[]
 }
 
 export interface Collation extends Named {

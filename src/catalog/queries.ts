@@ -30,7 +30,9 @@ FROM pg_namespace n
 WHERE ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_namespace', 'n.oid')}`
 
 export const extensions = `
-SELECT x.extname AS name, n.nspname AS schema, x.extversion AS version
+SELECT x.extname AS name, n.nspname AS schema, x.extversion AS version,
+       (SELECT coalesce(json_agg(u.target), '[]') FROM pg_extension_update_paths(x.extname) u
+        WHERE u.source = x.extversion AND u.path IS NOT NULL) AS updates
 FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
 WHERE x.extname <> 'plpgsql'`
 

@@ -305,6 +305,10 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
   for (const [cn, c] of oldCols) {
     if (!newCols.has(cn) && !t.columns.some((x) => x.name === cn)) {
       add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: c.type, from: c, table })
+    } else if (!newCols.has(cn) && c.local && !columnsBecomeLocal && !t.partitionOf) {
+      // Declared here, but wanted as only inherited: PostgreSQL has no ALTER for that, so the
+      // column is dropped before the parent adds it (or while the parent already has it).
+      add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: 'becomes inherited', from: c, table })
     }
   }
 
@@ -379,10 +383,12 @@ function columnDiffs(a: Column, b: Column): string[] {
     out.push(b.generated ? (a.generated ? 'generated expression' : 'becomes generated') : 'no longer generated')
   }
   if (a.type !== b.type || a.collation !== b.collation) out.push('type')
-  if (!b.generated && (a.default ?? '') !== (b.default ?? '')) out.push('default')
   const ai = a.identity ? (a.identity.always ? 'always' : 'by default') : ''
   const bi = b.identity ? (b.identity.always ? 'always' : 'by default') : ''
-  if (ai !== bi) out.push('identity')
+  // An identity goes before a default is set; a default goes before an identity is added.
+  if (ai !== bi && a.identity) out.push('identity')
+  if (!b.generated && (a.default ?? '') !== (b.default ?? '')) out.push('default')
+  if (ai !== bi && !a.identity) out.push('identity')
   else if (a.identity && b.identity && (sequenceDiff({ options: a.identity.options }, { options: b.identity.options }) || a.identity.sequence !== b.identity.sequence)) {
     out.push('identity options')
   }

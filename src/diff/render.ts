@@ -66,10 +66,17 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
           step(0, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(c.name)} WITH SCHEMA ${quoteIdent(c.to.schema)} VERSION ${quoteLiteral(c.to.version)};`, [c.key], { needs: [key('schema', c.to.schema)] })
         } else if (c.action === 'drop') {
           step(3, `DROP EXTENSION ${quoteIdent(c.name)};`, [c.key], { warnings: [`drops extension ${c.name}`] })
-        } else if (c.from.schema !== c.to.schema) {
-          step(0, `ALTER EXTENSION ${quoteIdent(c.name)} SET SCHEMA ${quoteIdent(c.to.schema)};`, [c.key])
-          if (c.from.version !== c.to.version) step(0, `ALTER EXTENSION ${quoteIdent(c.name)} UPDATE TO ${quoteLiteral(c.to.version)};`, [c.key])
-        } else step(0, `ALTER EXTENSION ${quoteIdent(c.name)} UPDATE TO ${quoteLiteral(c.to.version)};`, [c.key])
+        } else {
+          if (c.from.schema !== c.to.schema) step(0, `ALTER EXTENSION ${quoteIdent(c.name)} SET SCHEMA ${quoteIdent(c.to.schema)};`, [c.key])
+          if (c.from.version === c.to.version) break
+          if ((c.from.updates as string[]).includes(c.to.version)) {
+            step(0, `ALTER EXTENSION ${quoteIdent(c.name)} UPDATE TO ${quoteLiteral(c.to.version)};`, [c.key])
+          } else {
+            // No update path (a downgrade, usually): the extension is dropped and created at that version.
+            step(0, `DROP EXTENSION ${quoteIdent(c.name)};`, [], { warnings: [`${c.name} has no update path from ${c.from.version} to ${c.to.version}: it is dropped and created again, which fails while columns or indexes use it`] })
+            step(0, `CREATE EXTENSION ${quoteIdent(c.name)} WITH SCHEMA ${quoteIdent(c.to.schema)} VERSION ${quoteLiteral(c.to.version)};`, [c.key])
+          }
+        }
         break
       case 'collation': {
         const name = qi((c.to ?? c.from).schema, (c.to ?? c.from).name)
@@ -616,6 +623,10 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
     if (col.comment) step(2, `COMMENT ON COLUMN ${table}.${column} IS ${quoteLiteral(col.comment)};`, [c.key])
     return
   }
+  if (c.action === 'drop' && c.detail === 'becomes inherited') {
+    step(1, `ALTER TABLE ${table} DROP COLUMN ${column};`, [c.key], { warnings: [`drops column ${c.name} and its data: it is to be inherited from the parent only, which PostgreSQL cannot change in place`] })
+    return
+  }
   if (c.action === 'drop') {
     // Children of an inheritance parent keep the column when they declare it themselves.
     const keep = !t.partitionBy && [...b.tables.values()].some((x) => x.inherits.includes(c.table!) && x.columns.some((y) => y.name === col.name))
@@ -639,7 +650,9 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       const warnings: string[] = []
       const notes: string[] = []
       const recreatedType = f.type === to.type
-      const using = recreatedType ? `${column}::text::${to.type}` : `${column}::${to.type}`
+      // Enums convert through their text; nothing casts one enum to another directly.
+      const viaText = recreatedType || isEnum(a, f.type) || isEnum(b, to.type)
+      const using = viaText ? `${column}::text::${to.type}` : `${column}::${to.type}`
       if (kind === 'narrowing') warnings.push(`narrows ${c.name} from ${f.type} to ${to.type}: values that do not fit make it fail`)
       else if (kind === 'cast' && !recreatedType) notes.push(`the cast from ${f.type} to ${to.type} fails if a value cannot be converted`)
       if (recreatedType || rewrites(f.type, to.type)) notes.push(`rewrites ${c.table} while holding an exclusive lock`)
@@ -693,6 +706,11 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
   }
 }
 
+function isEnum(catalog: Catalog, formatted: string): boolean {
+  const bare = formatted.replace(/\[\]$/, '').replace(/"/g, '')
+  return [...catalog.types.values()].some((t) => t.kind === 'enum' && (bare === t.name || bare === `${t.schema}.${t.name}`))
+}
+
 // --- ordering --------------------------------------------------------------------------------
 
 /**
@@ -726,6 +744,7 @@ function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
     list.forEach((s, i) => {
       for (const k of s.keys) {
         for (const d of deps.get(k) ?? []) {
+          if (s.keys.includes(d)) continue // a table's default depends on the table itself
           for (const j of providers.get(d) ?? []) {
             if (j === i) continue
             if (removing) after_[j]!.add(i) // drop dependants before what they depend on

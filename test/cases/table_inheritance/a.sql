@@ -1,4 +1,4 @@
--- INHERITS: B adds a child, a child gains its own column, a standalone table becomes a child and a parent gains a column
+-- INHERITS: a child gains its own column, a new child is added, and a standalone table becomes a child (declaring the merged columns and check)
 CREATE TABLE public.vehicles (
     id integer NOT NULL,
     make text NOT NULL,

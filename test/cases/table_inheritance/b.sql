@@ -1,7 +1,6 @@
 CREATE TABLE public.vehicles (
     id integer NOT NULL,
     make text NOT NULL,
-    registered_on date,
     CONSTRAINT vehicles_make_check CHECK (make <> '')
 );
 
@@ -11,7 +10,10 @@ CREATE TABLE public.cars (
 ) INHERITS (public.vehicles);
 
 CREATE TABLE public.trucks (
-    payload_kg integer
+    id integer NOT NULL,
+    make text NOT NULL,
+    payload_kg integer,
+    CONSTRAINT vehicles_make_check CHECK (make <> '')
 ) INHERITS (public.vehicles);
 
 CREATE TABLE public.motorbikes (
