@@ -26,12 +26,15 @@ export type ErrorCode =
   | 'MISSING_FILE'
   | 'MISSING_DOWN'
   | 'PARTIAL_MIGRATION'
+  | 'NOT_UP_TO_DATE'
+  | 'SCHEMA_DIFFERS'
   // running
   | 'SQL_FAILED'
   | 'CONNECT_FAILED'
   | 'CONNECTION_LOST'
   | 'DATABASE_ERROR'
   | 'INTERRUPTED'
+  | 'DRAFT_UNVERIFIED'
   // locking
   | 'LOCK_TIMEOUT'
   | 'LOCK_LOST'

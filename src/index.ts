@@ -625,3 +625,77 @@ export function create(options: CreateOptions): { version: string; up: string; d
   writeFileSync(down, `-- ${name}: undo the change of ${version}_${name}.up.sql here.\n`, { flag: 'wx' })
   return { version, up, down }
 }
+
+// --- drafting from schema.sql ------------------------------------------------------------------
+
+export interface SchemaOptions extends Options {
+  /** The declarative schema (default `<dir>/schema.sql`). */
+  schema?: string
+  /**
+   * Server for the scratch databases (`--shadow-url`). Default: the server of `url`; with no
+   * server at all, in-memory PGlite.
+   */
+  shadowUrl?: string
+  /** SQL run on every scratch database first: roles, extensions, tables the real server had before the first migration. */
+  prelude?: string
+  /** Compare the live database (`url`) instead of the replayed migrations. */
+  fromDb?: boolean
+}
+
+export interface DiffOptions extends SchemaOptions {
+  /** The migration's name: `add_orders` → `<next version>_add_orders.up.sql`. */
+  name: string
+  /** Draft and check, but write nothing (the SQL is in the result). */
+  dryRun?: boolean
+  /** The clock for the next version (tests). */
+  now?: Date
+}
+
+export type { CheckResult, DraftResult, PullResult } from './diff/project.js'
+
+/**
+ * Draft the next migration: replay the migrations into a scratch database (never the target),
+ * load schema.sql into another, compare, check the drafted pair on the scratch database, and
+ * write `<version>_<name>.up.sql` / `.down.sql`. Alembic: `revision --autogenerate`.
+ */
+export async function diff(options: DiffOptions): Promise<import('./diff/project.js').DraftResult> {
+  const { draftMigration } = await import('./diff/project.js')
+  return withProject(options, (ctx) => draftMigration(ctx, options.name, options.dryRun === true))
+}
+
+/** Whether the migrations (or, with `fromDb`, the live database) give exactly schema.sql. Alembic: `check`. */
+export async function check(options: SchemaOptions = {}): Promise<import('./diff/project.js').CheckResult> {
+  const { checkSchema } = await import('./diff/project.js')
+  return withProject(options, checkSchema)
+}
+
+/** Write schema.sql from the replayed migrations (or, with `fromDb`, the live database). */
+export async function pull(options: SchemaOptions = {}): Promise<import('./diff/project.js').PullResult> {
+  const { pullSchema } = await import('./diff/project.js')
+  return withProject(options, pullSchema)
+}
+
+async function withProject<T>(options: SchemaOptions, fn: (ctx: import('./diff/project.js').ProjectContext) => Promise<T>): Promise<T> {
+  const dir = options.dir ?? DEFAULT_DIR
+  const server = (url: string | undefined) => (url && !isPgliteUrl(url) ? url : undefined)
+  const base = {
+    dir,
+    schema: options.schema ?? join(dir, 'schema.sql'),
+    scratchUrl: server(options.shadowUrl) ?? server(options.url),
+    prelude: options.prelude,
+    signal: options.signal,
+    now: (options as DiffOptions).now,
+  }
+  if (!options.fromDb) return fn({ ...base, files: loadMigrations(dir) })
+  return withSession(options, { lock: false }, async (s) => {
+    const pending = s.entries.filter((e) => e.state !== 'applied')
+    if (pending.length) {
+      throw new TinymigrateError('NOT_UP_TO_DATE', `Target database is not up to date: ${pending.length} migration(s) not applied (${pending.slice(0, 3).map((e) => `${e.version} ${e.state}`).join(', ')}${pending.length > 3 ? ', …' : ''}).`, {
+        next: 'Run tinymigrate up first (or tinymigrate status to see why), then compare again.',
+      })
+    }
+    const table = `${s.history.table.schema}.${s.history.table.name}`
+    const label = options.url && !isPgliteUrl(options.url) ? 'the database' : `the embedded database ${options.url ?? ''}`.trim()
+    return fn({ ...base, files: s.files, live: { db: s.db, exclude: [table, `${table}_lock`], label } })
+  })
+}

@@ -18,6 +18,19 @@ export interface IntrospectOptions {
 export async function introspect(db: Db, options: IntrospectOptions = {}): Promise<Catalog> {
   // One after another: a Db runs one statement at a time, and PGlite has one connection anyway.
   const run = (text: string) => db.query<Row>(text)
+  // As pg_dump does: with an empty search_path every name that the server prints (types,
+  // defaults, view and index definitions) comes schema-qualified, so the SQL drafted from it
+  // means the same under any search_path.
+  const [{ path }] = (await run(`SELECT current_setting('search_path') AS path`)) as [{ path: string }]
+  await run(`SELECT set_config('search_path', '', false)`)
+  try {
+    return await read(run, options)
+  } finally {
+    await db.query(`SELECT set_config('search_path', $1, false)`, [path])
+  }
+}
+
+async function read(run: (text: string) => Promise<Row[]>, options: IntrospectOptions): Promise<Catalog> {
   const [{ version }] = (await run(q.version)) as [{ version: number }]
   const schemas = await run(q.schemas)
   const extensions = await run(q.extensions)

@@ -29,6 +29,13 @@ const SAFETY = [
   '--statement-timeout <s> a statement of a migration runs at most this long (default: 0, no limit)',
 ]
 
+const SCHEMA_FLAGS = ['schema', 'shadow-url', 'prelude']
+const SCHEMA = [
+  '--schema <path>        the schema file (default: <dir>/schema.sql)',
+  '--shadow-url <url>     server for the scratch databases (default: the --url server; none: the embedded engine)',
+  '--prelude <path>       SQL run on every scratch database first: roles, extensions, what existed before the first migration',
+]
+
 export const COMMANDS: CommandSpec[] = [
   {
     name: 'up',
@@ -84,7 +91,31 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Create an empty up/down pair with the next version.',
     options: ['--message <name>       the name, instead of the argument (also -m)', '--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
     example: 'tinymigrate new add_orders',
-    flags: ['message'],
+    flags: ['message', 'autogenerate', ...SCHEMA_FLAGS, 'from-db', 'dry-run'],
+  },
+  {
+    name: 'diff',
+    usage: 'tinymigrate diff <name> [--from-db]',
+    summary: 'Draft the next up/down pair that turns the migrations\' schema into schema.sql, checked on scratch databases.',
+    options: [...SCHEMA, '--from-db              compare the live database (it must be up to date) instead of the replayed migrations', '--dry-run              print the drafted SQL; write nothing', ...CONNECTION],
+    example: 'tinymigrate diff add_orders',
+    flags: [...SCHEMA_FLAGS, 'from-db', 'dry-run', 'message'],
+  },
+  {
+    name: 'check',
+    usage: 'tinymigrate check [--from-db]',
+    summary: 'Exit 0 when the migrations (or the live database) give exactly schema.sql; else list the differences and exit 3.',
+    options: [...SCHEMA, '--from-db              compare the live database instead of the replayed migrations', ...CONNECTION],
+    example: 'tinymigrate check',
+    flags: [...SCHEMA_FLAGS, 'from-db'],
+  },
+  {
+    name: 'pull',
+    usage: 'tinymigrate pull [--from-db]',
+    summary: 'Write schema.sql from the replayed migrations (or the live database), in a stable order.',
+    options: [...SCHEMA, '--from-db              read the live database instead of the replayed migrations', ...CONNECTION],
+    example: 'tinymigrate pull --from-db',
+    flags: [...SCHEMA_FLAGS, 'from-db'],
   },
   {
     name: 'stamp',
@@ -121,8 +152,8 @@ export const ALIASES: Record<string, string> = {
   rollback: 'down',
 }
 
-export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', ...SAFETY_FLAGS]
-export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version']
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
+export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }
 
@@ -140,7 +171,7 @@ function option(row: string): string {
 const ALIAS_USAGE: Record<string, string> = {
   upgrade: 'tinymigrate upgrade head | +N | VERSION',
   downgrade: 'tinymigrate downgrade -N | VERSION | base',
-  revision: 'tinymigrate revision -m <name>',
+  revision: 'tinymigrate revision -m <name> [--autogenerate]',
 }
 
 export function commandHelp(c: CommandSpec, invoked = c.name): string {
@@ -157,7 +188,8 @@ Plain SQL migrations for PostgreSQL: migrations/<version>_<name>.up.sql, with an
 Commands:
 ${rows.join('\n')}
 
-Alembic names work too: upgrade head, upgrade +1, downgrade -1, downgrade base, revision -m <name>.
+Alembic names work too: upgrade head, upgrade +1, downgrade -1, downgrade base, revision -m <name>,
+revision --autogenerate -m <name> (the same as diff <name>).
 
 Options for every command:
 ${[...CONNECTION, '--help  help for a command (also: tinymigrate help <command>)', '--version  print the version'].map(option).join('\n')}

@@ -12,10 +12,10 @@ import { createOutput, migrationRows, ms, renderEvent, table, type Output } from
 
 /** The one place that decides exit codes. Documented in the README; never change a number. */
 export const EXIT_CODES: Record<ErrorCode, number> = {
-  SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1,
+  SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1, DRAFT_UNVERIFIED: 1,
   USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
   ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2, PGLITE_MISSING: 2, PGLITE_EXTENSION: 2,
-  CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3,
+  CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3, NOT_UP_TO_DATE: 3, SCHEMA_DIFFERS: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
   INTERRUPTED: 130,
@@ -234,7 +234,12 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       if (line) out.progress(line)
     }
   }
+  if ((command.name === 'new' && f.autogenerate === true) || command.name === 'diff') return draft(p, out, env, cwd, dir, onEvent, signal)
+  if (command.name === 'check' || command.name === 'pull') return schemaCommand(p, out, env, cwd, dir, onEvent, signal)
   if (command.name === 'new') {
+    for (const flag of ['schema', 'shadow-url', 'prelude', 'from-db', 'dry-run']) {
+      if (f[flag] !== undefined) throw usage(`Option --${flag} needs --autogenerate.`, 'Example: tinymigrate revision --autogenerate -m add_orders')
+    }
     const name = typeof f.message === 'string' ? f.message : p.positional.join(' ')
     if (!name) throw usage('new needs a name.', 'Example: tinymigrate new add_orders')
     const created = lib.create({ dir, name })
@@ -360,6 +365,84 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       return
     }
   }
+}
+
+/** `check` and `pull`: like diff, a URL is needed only with --from-db. */
+async function schemaCommand(p: Parsed, out: Output, env: Env, cwd: string, dir: string, onEvent: (e: Event) => void, signal: AbortSignal): Promise<number | void> {
+  const f = p.flags
+  const url = f['from-db'] === true ? resolveUrl(f, env, cwd, out) : optionalUrl(f, env, cwd)
+  const base: lib.Options = { url, dir, table: typeof f.table === 'string' ? f.table : undefined, wait: seconds(f, 'wait'), onEvent, signal }
+  switch (p.command!.name) {
+    case 'check': {
+      onlyPositional(p, 0)
+      const r = await lib.check(schemaOptions(p, base))
+      if (out.json) out.document({ ...r })
+      else if (r.ok) out.result(`ok: ${r.source === 'database' ? 'the database has' : 'the migrations give'} exactly the schema of ${schemaPath(p, dir)}${notCompared(r.notCompared)}`)
+      else {
+        out.result(r.differences.join('\n'))
+        out.warn(`${r.source === 'database' ? 'the database differs' : 'the migrations differ'} from ${schemaPath(p, dir)}: ${r.differences.length} difference(s)${notCompared(r.notCompared)}`)
+        out.progress(r.source === 'database' ? 'run tinymigrate diff <name> --from-db to draft the migration that fixes the drift' : 'run tinymigrate diff <name> to draft the missing migration')
+      }
+      return r.ok ? 0 : EXIT_CODES.SCHEMA_DIFFERS
+    }
+    case 'pull': {
+      onlyPositional(p, 0)
+      const r = await lib.pull(schemaOptions(p, base))
+      if (out.json) return out.document({ ok: true, ...r })
+      return out.result(`wrote ${r.path} (${r.statements} statements, from ${f['from-db'] === true ? 'the database' : `the migrations in ${dir}`})${notCompared(r.notCompared)}`)
+    }
+  }
+}
+
+function schemaPath(p: Parsed, dir: string): string {
+  return typeof p.flags.schema === 'string' ? p.flags.schema : `${dir}/schema.sql`
+}
+
+function schemaOptions(p: Parsed, base: lib.Options): lib.SchemaOptions {
+  const f = p.flags
+  return {
+    ...base,
+    schema: typeof f.schema === 'string' ? f.schema : undefined,
+    shadowUrl: typeof f['shadow-url'] === 'string' ? f['shadow-url'] : undefined,
+    prelude: typeof f.prelude === 'string' ? f.prelude : undefined,
+    fromDb: f['from-db'] === true,
+  }
+}
+
+function notCompared(counts: Record<string, number>): string {
+  const list = Object.entries(counts).map(([kind, n]) => `${n} × ${kind}`)
+  return list.length ? `\nnot compared: ${list.join(', ')}` : ''
+}
+
+/**
+ * `diff <name>` and `revision --autogenerate -m <name>`. The URL is only needed with --from-db
+ * or to pick a server for the scratch databases: without one the embedded engine hosts them.
+ */
+async function draft(p: Parsed, out: Output, env: Env, cwd: string, dir: string, onEvent: (e: Event) => void, signal: AbortSignal): Promise<number | void> {
+  const f = p.flags
+  const name = typeof f.message === 'string' ? f.message : p.positional.join(' ')
+  if (!name) throw usage(`${p.invoked === 'revision' ? 'revision --autogenerate needs -m <name>' : 'diff needs a name'}.`, 'Example: tinymigrate diff add_orders')
+  if (typeof f.message === 'string' && p.positional.length) throw usage('Give the name once: as an argument or with -m.')
+  const url = f['from-db'] === true ? resolveUrl(f, env, cwd, out) : optionalUrl(f, env, cwd)
+  const base: lib.Options = { url, dir, table: typeof f.table === 'string' ? f.table : undefined, wait: seconds(f, 'wait'), onEvent, signal }
+  const r = await lib.diff({ ...schemaOptions(p, base), name, dryRun: f['dry-run'] === true })
+  if (out.json) return out.document({ ok: true, ...r })
+  if (!r.changed) return out.result(`nothing to draft: ${f['from-db'] === true ? 'the database has' : 'the migrations give'} exactly the schema of ${schemaPath(p, dir)}${notCompared(r.notCompared)}`)
+  if (f['dry-run'] === true) out.result(`${r.sql!.up}\n-- ----- down -----\n${r.sql!.down}`)
+  else out.result(`wrote ${r.up}\nwrote ${r.down}`)
+  out.progress(`changes:\n${r.changes.map((c) => `  ${c}`).join('\n')}`)
+  for (const w of r.warnings) out.warn(w)
+  out.progress(`checked on scratch databases (${r.engine === 'server' ? 'on the server' : 'embedded engine'}): the up gives the schema file's schema, the down gives back the current one${notCompared(r.notCompared)}`)
+  if (f['dry-run'] !== true) out.progress('review the files, then run: tinymigrate up')
+}
+
+/** A URL when one is configured; undefined (the embedded engine) otherwise, without a notice. */
+function optionalUrl(flags: Parsed['flags'], env: Env, cwd: string): string | undefined {
+  if (typeof flags.url === 'string') return flags.url
+  if (env.DATABASE_URL) return env.DATABASE_URL
+  const file = `${cwd}/.env`
+  if (existsSync(file)) return parseEnv(readFileSync(file, 'utf8')).DATABASE_URL || undefined
+  return undefined
 }
 
 function report(out: Output, command: string, r: lib.RunResult): void {

@@ -475,6 +475,8 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
         const found = columnOf(a, b, rest)
         if (!found) continue
         if (doomedTables.has(found.table)) { doomed.add(d.from); continue }
+        // A column that is dropped takes its default along.
+        if (changes.some((x) => x.kind === 'column' && x.action === 'drop' && x.name === rest)) { doomed.add(d.from); continue }
         if (!has('default', d.from)) {
           changes.push({ action: 'recreate', kind: 'default', key: d.from, name: rest, detail: why, from: found.from, to: found.to, table: found.table })
           grew = true

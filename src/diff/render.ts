@@ -768,6 +768,10 @@ function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
       out.push(list[pick]!)
     }
   }
+  // A function body may name tables created after it: pg_dump's way, bodies are checked at first call.
+  if (out.some((s) => s.phase === 2 && /^CREATE OR REPLACE (FUNCTION|PROCEDURE)/.test(s.sql))) {
+    out.unshift({ phase: 0, sql: 'SET LOCAL check_function_bodies = off;', keys: [], needs: [], warnings: [], notes: [] })
+  }
   const warnings = out.flatMap((s) => s.warnings)
   const sql = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')
   return { sql, statements: out, warnings }

@@ -106,9 +106,15 @@ export async function runScript(db: Db, script: Script, hint?: string): Promise<
     try {
       await db.exec(part.text)
     } catch (error) {
-      const pg = error as { message?: string; position?: string; detail?: string; hint?: string; code?: string }
+      let pg = error as { message?: string; position?: string; detail?: string; hint?: string; code?: string }
       if (!pg.code || pg.code.length !== 5) throw error
-      const at = locate(script.text, pg.position !== undefined ? Number(pg.position) : 1, part.base)
+      let base = part.base
+      if (pg.position === undefined && shape.mode !== 'statements') {
+        // No position (most DDL errors): find the statement by running them one by one, then roll back.
+        const found = await findFailing(db, script.text)
+        if (found) ({ error: pg, base } = found)
+      }
+      const at = locate(script.text, pg.position !== undefined ? Number(pg.position) : 1, base)
       throw new TinymigrateError('SQL_FAILED', `${script.path} failed on a scratch database: ${pg.message}`, {
         files: [script.path],
         location: { file: script.path, line: at.line, column: at.column, excerpt: at.excerpt },
@@ -118,5 +124,22 @@ export async function runScript(db: Db, script: Script, hint?: string): Promise<
         next: hint ?? `Fix ${script.path}, then run the command again.`,
       })
     }
+  }
+}
+
+async function findFailing(db: Db, text: string): Promise<{ error: any; base: number } | undefined> {
+  const { statements } = splitStatements(text)
+  await db.exec('BEGIN')
+  try {
+    for (const s of statements) {
+      try {
+        await db.exec(s.text)
+      } catch (error) {
+        return { error, base: s.start }
+      }
+    }
+    return undefined
+  } finally {
+    await db.exec('ROLLBACK').catch(() => {})
   }
 }

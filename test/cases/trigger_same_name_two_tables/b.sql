@@ -10,6 +10,12 @@ CREATE FUNCTION public.log_change() RETURNS trigger
     AS $$
 BEGIN
     INSERT INTO public.audit_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+    IF TG_LEVEL = 'ROW' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
     RETURN NULL;
 END
 $$;

@@ -1,4 +1,4 @@
--- triggers change BEFORE <-> AFTER, FOR EACH ROW <-> STATEMENT and events (INSERT/UPDATE/DELETE/TRUNCATE)
+-- triggers change AFTER -> BEFORE, FOR EACH ROW -> STATEMENT and their events (INSERT/UPDATE/DELETE/TRUNCATE)
 CREATE TABLE public.audit_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     table_name text NOT NULL,
@@ -11,6 +11,12 @@ CREATE FUNCTION public.log_change() RETURNS trigger
     AS $$
 BEGIN
     INSERT INTO public.audit_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+    IF TG_LEVEL = 'ROW' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -34,4 +40,7 @@ CREATE TRIGGER products_touch BEFORE UPDATE ON public.products
     FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 
 CREATE TRIGGER products_audit AFTER INSERT OR DELETE ON public.products
+    FOR EACH ROW EXECUTE FUNCTION public.log_change();
+
+CREATE TRIGGER products_delete_log AFTER DELETE ON public.products
     FOR EACH ROW EXECUTE FUNCTION public.log_change();

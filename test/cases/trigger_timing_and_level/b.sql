@@ -10,6 +10,12 @@ CREATE FUNCTION public.log_change() RETURNS trigger
     AS $$
 BEGIN
     INSERT INTO public.audit_log (table_name, op) VALUES (TG_TABLE_NAME, TG_OP);
+    IF TG_LEVEL = 'ROW' THEN
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -34,3 +40,6 @@ CREATE TRIGGER products_touch BEFORE INSERT OR UPDATE ON public.products
 
 CREATE TRIGGER products_audit AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON public.products
     FOR EACH STATEMENT EXECUTE FUNCTION public.log_change();
+
+CREATE TRIGGER products_delete_log BEFORE DELETE ON public.products
+    FOR EACH ROW EXECUTE FUNCTION public.log_change();

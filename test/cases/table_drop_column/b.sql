@@ -1,4 +1,0 @@
-CREATE TABLE public.customers (
-    id integer PRIMARY KEY,
-    name text NOT NULL
-);
