@@ -4,21 +4,19 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import type { ScratchHost } from '../src/diff/scratch.js'
 import { ensureRoles, readCases, roundTrip, serverHost } from './roundtrip.js'
 
 // dist/test/migra.test.js → <repo>/../shared/corpus/migra, unless the variable points elsewhere.
 const corpus = process.env.TINYMIGRATE_MIGRA_CORPUS ??
   path.resolve(fileURLToPath(new URL('../../../shared/corpus/migra', import.meta.url)))
 
-let host: ScratchHost
 before(async () => {
-  host = await serverHost()
+  const host = await serverHost()
   await ensureRoles(host)
+  await host.close()
 })
-after(() => host.close())
 
 test('the migra corpus is where the tests expect it', () => {
   assert.ok(existsSync(corpus), `the migra corpus is missing at ${corpus}: set TINYMIGRATE_MIGRA_CORPUS to its path`)
@@ -26,5 +24,5 @@ test('the migra corpus is where the tests expect it', () => {
 })
 
 for (const c of existsSync(corpus) ? readCases(corpus) : []) {
-  test(`migra: ${c.name} round-trips`, () => roundTrip(host, c, { pgDump: true }))
+  test(`migra: ${c.name} round-trips`, () => roundTrip(c, { pgDump: true }))
 }

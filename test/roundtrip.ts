@@ -74,7 +74,17 @@ export async function serverHost(): Promise<ScratchHost> {
 }
 
 /** One case, both directions. Throws an assertion error that shows the drafted SQL. */
-export async function roundTrip(host: ScratchHost, c: Case, options: { pgDump: boolean }): Promise<void> {
+export async function roundTrip(c: Case, options: { pgDump: boolean }): Promise<void> {
+  // A host per case: its databases are dropped as soon as the case ends.
+  const host = await serverHost()
+  try {
+    await roundTripOn(host, c, options)
+  } finally {
+    await host.close()
+  }
+}
+
+async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolean }): Promise<void> {
   const a = await host.create()
   const b = await host.create()
   await runScript(a, { path: `${c.name}/a.sql`, text: c.a })

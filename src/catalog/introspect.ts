@@ -48,8 +48,9 @@ async function read(run: (text: string) => Promise<Row[]>, options: IntrospectOp
   const policies = await run(q.policies)
   const dependencies = await run(q.dependencies)
   const uncovered = await run(q.uncovered)
+  const casts = await run(q.casts)
   return assemble({
-    version, schemas, extensions, collations, enums, domains, composites, sequences, relations, columns,
+    version, casts, schemas, extensions, collations, enums, domains, composites, sequences, relations, columns,
     constraints, indexes, routines, triggers, policies, dependencies, uncovered,
   }, options)
 }
@@ -62,6 +63,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     schemas: new Map(), extensions: new Map(), collations: new Map(), types: new Map(),
     sequences: new Map(), tables: new Map(), views: new Map(), indexes: new Map(),
     routines: new Map(), dependencies: [], notCompared: new Map(),
+    casts: new Set(((rows.casts ?? []) as Row[]).map((r) => `${r.source}\u0000${r.target}`)),
   }
   for (const r of rows.schemas as Row[]) {
     catalog.schemas.set(r.name, { name: r.name, comment: r.comment, grants: toGrants(r.grants) })

@@ -208,6 +208,8 @@ export interface Catalog {
   indexes: Map<string, Index>
   routines: Map<string, Routine>
   dependencies: Dependency[]
+  /** Casts that exist, as `source\u0000target` type names (no modifiers). */
+  casts: Set<string>
   /** Objects present in the database that the comparison does not cover: `event trigger` → 3. */
   notCompared: Map<string, number>
 }

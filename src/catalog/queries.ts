@@ -352,3 +352,7 @@ SELECT kind, count(*)::int AS count FROM (
   SELECT 'conversion' FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
   WHERE ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_conversion', 'c.oid')}
 ) o GROUP BY kind ORDER BY kind`
+
+/** Every cast, by type names as format_type prints them. */
+export const casts = `
+SELECT format_type(c.castsource, NULL) AS source, format_type(c.casttarget, NULL) AS target FROM pg_cast c`

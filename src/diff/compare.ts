@@ -145,7 +145,7 @@ export function compare(a: Catalog, b: Catalog): Comparison {
       : old.options.join() !== v.options.join() ? `options ${old.options.join(', ') || 'none'} → ${v.options.join(', ') || 'none'}`
       : columnShape(old) !== columnShape(v) ? 'columns' : ''
     if (why) { add({ action: 'recreate', kind: 'view', key: k, name, detail: why, from: old, to: v }); continue }
-    commentChange(add, 'view', k, name, old.comment, v.comment)
+    commentChange(add, 'view', k, name, old.comment, v.comment, undefined, v)
     for (const c of v.columns) {
       const oc = old.columns.find((x) => x.name === c.name)
       commentChange(add, 'column', k, `${name}.${c.name}`, oc?.comment ?? null, c.comment, name, c)

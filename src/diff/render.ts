@@ -24,6 +24,8 @@ export interface Step {
 
 export interface Rendered {
   sql: string
+  /** Must run outside a transaction: it adds enum values and uses them. */
+  noTransaction: boolean
   statements: Step[]
   warnings: string[]
 }
@@ -112,6 +114,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
           if (owner && (dropped.has(owner) || droppedColumns.has(`${owner}.${s.ownedBy!.column}`))) break
           step(3, `DROP SEQUENCE ${name};`, [c.key], { warnings: [`drops sequence ${c.name} and its current value`] })
         } else {
+          raiseToMin(step, name, c.from, c.to, c.key)
           step(2, `ALTER SEQUENCE ${name}${sequenceClause(c.to, c.from)};`, [c.key])
         }
         break
@@ -136,7 +139,12 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
       case 'parent': {
         const name = quoteQualified(c.table!)
         if (c.action === 'drop') step(1, `ALTER TABLE ${name} NO INHERIT ${quoteQualified(c.from)};`, [])
-        else step(2, `ALTER TABLE ${name} INHERIT ${quoteQualified(c.to)};`, [], { needs: [c.key, key('table', c.to)] })
+        else {
+          // The child must already have the parent's check constraints.
+          const child = b.tables.get(c.table!)
+          const constraints = (child?.constraints ?? []).map((x) => key('constraint', `${c.table}.${x.name}`))
+          step(2, `ALTER TABLE ${name} INHERIT ${quoteQualified(c.to)};`, [], { needs: [c.key, key('table', c.to), ...constraints] })
+        }
         break
       }
       case 'column':
@@ -146,7 +154,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         const table = quoteQualified(c.table!)
         step(1, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.from.name)} DROP DEFAULT;`, [c.key])
         if (c.to?.default && !hasChange('column', `${c.table}.${c.to.name}`, 'default')) {
-          step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)} SET DEFAULT ${c.to.default};`, [c.key])
+          step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)} SET DEFAULT ${c.to.default};`, [c.key], { needs: [key('table', c.table!)] })
         }
         break
       }
@@ -472,6 +480,15 @@ export function sequenceClause(s: SequenceOptions, from: SequenceOptions | null)
   return parts.length ? ` ${parts.join(' ')}` : ''
 }
 
+/**
+ * A new MINVALUE above the sequence's current value is refused: move the value up first, and
+ * only when it is below (a sequence in use keeps its place).
+ */
+function raiseToMin(step: StepFn, name: string, from: SequenceOptions, to: SequenceOptions, k: string) {
+  if (BigInt(to.min) <= BigInt(from.min)) return
+  step(2, `SELECT pg_catalog.setval(${quoteLiteral(name)}, ${to.min}, false) WHERE (SELECT last_value FROM ${name}) < ${to.min};`, [k])
+}
+
 // --- tables ----------------------------------------------------------------------------------
 
 function columnDefinition(t: Table, c: Column): string {
@@ -501,7 +518,17 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
     const warnings = [`drops table ${c.name} and all its rows`]
     const created = changes.find((x) => x.kind === 'table' && x.action === 'create' && sameShape(x.to, f))
     const notes = created ? [`possible rename: ${created.name} has the same columns; to keep the rows, replace the DROP and the CREATE with:`, `  ALTER TABLE ${name} RENAME TO ${quoteIdent(created.to.name)};`] : []
-    step(1, `DROP TABLE ${qi(f.schema, f.name)};`, tableKeys(f, c.key), { warnings, notes })
+    // Foreign keys between tables that are all dropped would make the drops wait for each other.
+    const keys = tableKeys(f, c.key)
+    for (const k of f.constraints.filter((x) => x.type === 'f')) {
+      const refs = /REFERENCES ([^(]+)\(/.exec(k.definition)?.[1]?.trim().replace(/"/g, '')
+      const other = refs && refs !== `${f.schema}.${f.name}` && changes.some((x) => x.kind === 'table' && x.action !== 'create' && x.action !== 'alter' && x.name === refs)
+      if (!other) continue
+      const ck = key('constraint', `${f.schema}.${f.name}.${k.name}`)
+      keys.splice(keys.indexOf(ck), 1)
+      step(1, `ALTER TABLE ${qi(f.schema, f.name)} DROP CONSTRAINT ${quoteIdent(k.name)};`, [ck])
+    }
+    step(1, `DROP TABLE ${qi(f.schema, f.name)};`, keys, { warnings, notes })
   }
   if (c.action === 'create' || c.action === 'recreate') {
     createTable(step, t, c.key)
@@ -651,14 +678,20 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       const notes: string[] = []
       const recreatedType = f.type === to.type
       // Enums convert through their text; nothing casts one enum to another directly.
-      const viaText = recreatedType || isEnum(a, f.type) || isEnum(b, to.type)
+      const viaText = recreatedType || isEnum(a, f.type) || isEnum(b, to.type) || !castable(b, f.type, to.type)
       const using = viaText ? `${column}::text::${to.type}` : `${column}::${to.type}`
       if (kind === 'narrowing') warnings.push(`narrows ${c.name} from ${f.type} to ${to.type}: values that do not fit make it fail`)
-      else if (kind === 'cast' && !recreatedType) notes.push(`the cast from ${f.type} to ${to.type} fails if a value cannot be converted`)
+      else if (kind === 'cast' && !recreatedType) {
+        notes.push(viaText && !isEnum(a, f.type) && !isEnum(b, to.type)
+          ? `no cast from ${f.type} to ${to.type}: values convert through their text form, which fails unless it is valid ${to.type} input`
+          : `the cast from ${f.type} to ${to.type} fails if a value cannot be converted`)
+      }
       if (recreatedType || rewrites(f.type, to.type)) notes.push(`rewrites ${c.table} while holding an exclusive lock`)
-      if (f.default !== null) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+      // A default that a cascade recreates (it uses a recreated type) is dropped and set there.
+      const ownDefault = !hasChange('default', c.name)
+      if (f.default !== null && ownDefault) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
       alter(`ALTER COLUMN ${column} TYPE ${to.type}${to.collation ? ` COLLATE ${to.collation}` : ''} USING ${using}`, { warnings, notes, needs: recreatedType ? [] : [] })
-      if (to.default !== null && !to.generated && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
+      if (to.default !== null && !to.generated && ownDefault && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
       break
     }
     case 'default':
@@ -687,7 +720,10 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       if (o.start !== n.start) parts.push(`SET START WITH ${n.start}`)
       if (o.cache !== n.cache) parts.push(`SET CACHE ${n.cache}`)
       if (o.cycle !== n.cycle) parts.push(n.cycle ? 'SET CYCLE' : 'SET NO CYCLE')
-      if (parts.length) alter(`ALTER COLUMN ${column} ${parts.join(' ')}`)
+      if (parts.length) {
+        raiseToMin(step, qi(t.schema, f.identity!.sequence), o, n, c.key)
+        alter(`ALTER COLUMN ${column} ${parts.join(' ')}`)
+      }
       if (f.identity!.sequence !== to.identity!.sequence) {
         step(2, `ALTER SEQUENCE ${qi(t.schema, f.identity!.sequence)} RENAME TO ${quoteIdent(to.identity!.sequence)};`, [c.key])
       }
@@ -704,6 +740,17 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       } else alter(`ALTER COLUMN ${column} DROP NOT NULL`)
       break
   }
+}
+
+const textTypes = new Set(['text', 'character varying', 'character', 'name', '"char"'])
+
+/** Whether `from::to` type-checks: a pg_cast entry, the same type, a string type on either side, or a domain. */
+function castable(catalog: Catalog, from: string, to: string): boolean {
+  const base = (t: string) => t.replace(/\(.*\)/, '').trim()
+  const [x, y] = [base(from), base(to)]
+  if (x === y || textTypes.has(x) || textTypes.has(y) || x.endsWith('[]') || y.endsWith('[]')) return true
+  if ([...catalog.types.values()].some((t) => t.kind === 'domain' && (y === t.name || y === `${t.schema}.${t.name}`))) return true
+  return catalog.casts.has(`${x}\u0000${y}`)
 }
 
 function isEnum(catalog: Catalog, formatted: string): boolean {
@@ -772,7 +819,15 @@ function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
   if (out.some((s) => s.phase === 2 && /^CREATE OR REPLACE (FUNCTION|PROCEDURE)/.test(s.sql))) {
     out.unshift({ phase: 0, sql: 'SET LOCAL check_function_bodies = off;', keys: [], needs: [], warnings: [], notes: [] })
   }
+  // A value added to an enum cannot be used before its transaction commits: when the draft uses
+  // one, the file runs without a transaction, statement by statement.
+  const added = out.filter((s) => /^ALTER TYPE .* ADD VALUE /.test(s.sql)).map((s) => /ADD VALUE ('(?:[^']|'')*')/.exec(s.sql)![1]!)
+  const noTransaction = added.length > 0 && out.some((s) => !/^ALTER TYPE .* ADD VALUE /.test(s.sql) && added.some((v) => s.sql.includes(v)))
+  if (noTransaction) {
+    const i = out.findIndex((s) => s.sql.startsWith('SET LOCAL check_function_bodies'))
+    if (i >= 0) out[i]!.sql = 'SET check_function_bodies = off;'
+  }
   const warnings = out.flatMap((s) => s.warnings)
   const sql = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')
-  return { sql, statements: out, warnings }
+  return { sql, statements: out, warnings, noTransaction }
 }

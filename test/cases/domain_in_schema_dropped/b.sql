@@ -1,0 +1,6 @@
+CREATE SCHEMA types;
+
+CREATE TABLE public.contacts (
+    id integer PRIMARY KEY,
+    phone text
+);

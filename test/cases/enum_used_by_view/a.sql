@@ -1,0 +1,12 @@
+-- a view filters and casts on an enum; the enum gains a value and loses one, and the view text changes
+CREATE TYPE public.order_status AS ENUM ('pending', 'paid', 'cancelled');
+
+CREATE TABLE public.orders (
+    id bigint PRIMARY KEY,
+    status public.order_status NOT NULL
+);
+
+CREATE VIEW public.open_orders AS
+SELECT id, status, status::text AS status_label
+FROM public.orders
+WHERE status IN ('pending', 'paid');

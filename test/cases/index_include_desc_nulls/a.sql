@@ -1,0 +1,13 @@
+-- indexes with INCLUDE columns, DESC, NULLS FIRST/LAST, and opclass text_pattern_ops; order/options change
+CREATE TABLE public.orders (
+    id integer PRIMARY KEY,
+    customer_id integer NOT NULL,
+    placed_at timestamptz NOT NULL,
+    shipped_at timestamptz,
+    total numeric(10,2) NOT NULL,
+    reference text NOT NULL
+);
+
+CREATE INDEX orders_customer_placed_idx ON public.orders (customer_id, placed_at);
+CREATE INDEX orders_shipped_idx ON public.orders (shipped_at);
+CREATE INDEX orders_reference_idx ON public.orders (reference);

@@ -1,0 +1,21 @@
+-- a chain of three views; the bottom view changes a column type and the middle view adds a column, so the chain is rebuilt
+CREATE TABLE public.order_lines (
+    id integer PRIMARY KEY,
+    order_id integer NOT NULL,
+    qty integer NOT NULL,
+    unit_price numeric(10,2) NOT NULL
+);
+
+CREATE VIEW public.line_totals AS
+SELECT order_id, qty * unit_price AS amount
+FROM public.order_lines;
+
+CREATE VIEW public.order_totals AS
+SELECT order_id, sum(amount) AS total
+FROM public.line_totals
+GROUP BY order_id;
+
+CREATE VIEW public.big_orders AS
+SELECT order_id, total
+FROM public.order_totals
+WHERE total > 1000;
