@@ -170,8 +170,9 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
   for (const file of candidates) {
     const sql = read(file)
     const sections = splitSections(sql.path, sql.text)
+    // Without a -- migrate:up line it is what it was before dbmate's format was read: a bad name.
     if (!sections) {
-      malformed.push({ path: sql.path, why: 'a migration file ends in .up.sql or .down.sql, or (dbmate\'s one-file format) has a -- migrate:up line' })
+      malformed.push({ path: sql.path, why: parseFileName(file) as string })
       continue
     }
     const [, version, name] = ONE_FILE.exec(file)!

@@ -116,7 +116,7 @@ test('collectMigrations: up/down files and dbmate files in one folder are MIXED_
 
 test('collectMigrations: a <version>_<name>.sql without -- migrate:up is still a malformed name; 1_a.sql and 001_b.sql are one version', () => {
   throwsCode(() => collectMigrations('migrations', ['1_a.sql', '2_b.sql'], reader({ '1_a.sql': one('a'), '2_b.sql': 'create table b (id int);\n' })), 'BAD_FILENAME', (e) => {
-    assert.equal(e.message, 'Malformed migration file name:\n  migrations/2_b.sql: a migration file ends in .up.sql or .down.sql, or (dbmate\'s one-file format) has a -- migrate:up line')
+    assert.equal(e.message, 'Malformed migration file name:\n  migrations/2_b.sql: a migration file ends in .up.sql or .down.sql')
     assert.deepEqual(e.files, ['migrations/2_b.sql'])
   })
   throwsCode(() => collectMigrations('migrations', ['001_b.sql', '1_a.sql'], reader({ '1_a.sql': one('a'), '001_b.sql': one('b') })), 'DUPLICATE_VERSION', (e) => {
