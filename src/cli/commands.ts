@@ -81,7 +81,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'new',
     usage: 'tinymigrate new <name>',
-    summary: 'Create an empty up/down pair with the next version.',
+    summary: 'Create an empty up/down pair with the next version (in a folder of dbmate files, one more such file).',
     options: ['--message <name>       the name, instead of the argument (also -m)', '--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
     example: 'tinymigrate new add_orders',
     flags: ['message'],
