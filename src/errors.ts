@@ -20,6 +20,15 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'PGLITE_MISSING'
   | 'PGLITE_EXTENSION'
+  | 'MIXED_FORMATS'
+  | 'BAD_SECTIONS'
+  // adopting another tool's history
+  | 'ADOPT_NOT_FOUND'
+  | 'ADOPT_AMBIGUOUS'
+  | 'ADOPT_FOREIGN'
+  | 'ADOPT_DIRTY'
+  | 'ADOPT_MISSING_FILES'
+  | 'ADOPT_CONFLICT'
   // verification
   | 'CHECKSUM_MISMATCH'
   | 'OUT_OF_ORDER'

@@ -10,8 +10,13 @@ export interface SqlFile {
   path: string
   /** Text as sent to the server: BOM removed, line endings untouched. */
   text: string
-  /** First line is `-- tinymigrate:no-transaction`. */
+  /** First line is `-- tinymigrate:no-transaction` (or a dbmate section line with `transaction:false`). */
   noTransaction: boolean
+  /**
+   * Set when the text is one section of a dbmate one-file migration: which one, and the line of
+   * the file it starts on (its `-- migrate:up` line), so errors point into the file as written.
+   */
+  section?: { name: 'up' | 'down'; line: number }
 }
 
 export interface MigrationFile {
@@ -22,12 +27,14 @@ export interface MigrationFile {
   name: string
   up: SqlFile
   down: SqlFile | undefined
-  /** SHA-256 (hex) of the up file with BOM removed and CRLF turned into LF. */
+  /** SHA-256 (hex) of the up file (or up section) with BOM removed and CRLF turned into LF. */
   checksum: string
 }
 
 // <version>_<name>.up.sql / .down.sql; the name is letters, digits, '_', '-', '.'.
 const MIGRATION = /^(\d+)_([\p{L}\p{M}\p{N}_.-]+)\.(up|down)\.sql$/u
+// dbmate's one-file form, <version>_<name>.sql: a migration only if its text has a -- migrate:up line.
+const ONE_FILE = /^(\d+)_([\p{L}\p{M}\p{N}_.-]+)\.sql$/u
 
 /** A name that looks like it wants to be a migration: a .sql file starting with a digit, or an .up/.down file. */
 function looksLikeMigration(file: string): boolean {
@@ -136,16 +143,22 @@ export function loadMigrations(dir: string): MigrationFile[] {
   return collectMigrations(dir, names.sort(), (file) => readSql(join(dir, file)))
 }
 
-/** Pure given `read`: pair up and down files by version and report every naming problem. */
+/**
+ * Pure given `read`: pair up and down files by version (or split dbmate's one-file migrations into
+ * their sections) and report every naming problem. A `<version>_<name>.sql` file is read to
+ * decide: with a `-- migrate:up` line it is a migration, without one it is a malformed name.
+ */
 export function collectMigrations(dir: string, names: string[], read: (file: string) => SqlFile): MigrationFile[] {
   const malformed: { path: string; why: string }[] = []
   const ups = new Map<string, { file: string; parsed: ParsedName }[]>()
   const downs = new Map<string, { file: string; parsed: ParsedName }[]>()
+  const candidates: string[] = []
   for (const file of names) {
     const parsed = parseFileName(file)
     if (parsed === undefined) continue
     if (typeof parsed === 'string') {
-      malformed.push({ path: join(dir, file), why: parsed })
+      if (ONE_FILE.test(file) && !/\.(up|down)\.sql$/i.test(file)) candidates.push(file)
+      else malformed.push({ path: join(dir, file), why: parsed })
       continue
     }
     const into = parsed.direction === 'up' ? ups : downs
@@ -153,14 +166,31 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
     list.push({ file, parsed })
     into.set(parsed.id, list)
   }
+  const ones = new Map<string, { file: string; version: string; name: string; sections: Sections }[]>()
+  for (const file of candidates) {
+    const sql = read(file)
+    const sections = splitSections(sql.path, sql.text)
+    // Without a -- migrate:up line it is what it was before dbmate's format was read: a bad name.
+    if (!sections) {
+      malformed.push({ path: sql.path, why: parseFileName(file) as string })
+      continue
+    }
+    const [, version, name] = ONE_FILE.exec(file)!
+    const id = canonicalVersion(version!)
+    const list = ones.get(id) ?? []
+    list.push({ file, version: version!, name: name!, sections })
+    ones.set(id, list)
+  }
   if (malformed.length > 0) {
+    malformed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     throw new TinymigrateError('BAD_FILENAME', `Malformed migration file name${malformed.length > 1 ? 's' : ''}:\n${malformed.map((m) => `  ${m.path}: ${m.why}`).join('\n')}`, {
       files: malformed.map((m) => m.path),
       next: 'Rename to <version>_<name>.up.sql (and .down.sql), for example 001_create_users.up.sql.',
     })
   }
+  if (ones.size > 0 && (ups.size > 0 || downs.size > 0)) throw mixedFormats(dir, [...ups.values(), ...downs.values()], [...ones.values()])
   const duplicates: string[] = []
-  for (const map of [ups, downs]) {
+  for (const map of [ups, downs, ones]) {
     for (const list of map.values()) if (list.length > 1) duplicates.push(list.map((e) => join(dir, e.file)).join(' and '))
   }
   if (duplicates.length > 0) {
@@ -190,7 +220,89 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
       checksum: checksum(up.text),
     })
   }
+  for (const [id, [entry]] of ones) {
+    const { version, name, sections } = entry!
+    migrations.push({ version, id, name, up: sections.up, down: sections.down, checksum: checksum(sections.up.text) })
+  }
   return migrations.sort((a, b) => compareVersions(a.id, b.id))
+}
+
+/** One folder, one format: which files are which, and the two ways to make it one. */
+function mixedFormats(dir: string, pairs: { file: string }[][], ones: { file: string }[][]): TinymigrateError {
+  const pairFiles = pairs.flat().map((e) => join(dir, e.file)).sort()
+  const oneFiles = ones.flat().map((e) => join(dir, e.file)).sort()
+  const some = (list: string[]) => list.slice(0, 3).map((f) => `    ${f}`).join('\n') + (list.length > 3 ? `\n    … and ${list.length - 3} more` : '')
+  return new TinymigrateError('MIXED_FORMATS', `${dir} mixes two migration formats; one folder uses one:\n` +
+    `  ${pairFiles.length} up/down file${pairFiles.length > 1 ? 's' : ''} (<version>_<name>.up.sql, .down.sql):\n${some(pairFiles)}\n` +
+    `  ${oneFiles.length} dbmate one-file migration${oneFiles.length > 1 ? 's' : ''} (<version>_<name>.sql with -- migrate:up and -- migrate:down):\n${some(oneFiles)}`, {
+    files: [...pairFiles, ...oneFiles],
+    next: 'Convert the fewer ones to the other format: split a dbmate file into <version>_<name>.up.sql (its -- migrate:up section) and .down.sql (its -- migrate:down section), ' +
+      'or join an up/down pair into <version>_<name>.sql under -- migrate:up and -- migrate:down lines. Converting an applied migration changes its checksum: run tinymigrate repair --checksums afterwards.',
+  })
+}
+
+/** A dbmate section line: `-- migrate:up` or `-- migrate:down`, then options such as `transaction:false`. */
+const SECTION = /^--\s*migrate:(up|down)(?:\s.*)?$/
+
+export interface Sections {
+  up: SqlFile
+  /** Undefined when the file has no `-- migrate:down` line. */
+  down: SqlFile | undefined
+}
+
+/**
+ * Pure: dbmate's one-file migration split into its sections, or undefined when the text has no
+ * `-- migrate:up` line (it is then no migration). A section runs from its own line (a comment,
+ * sent along as dbmate sends it, so the checksum also covers its options) to the next section
+ * line or the end. Blank and `--` comment lines may come before `-- migrate:up`, as dbmate allows;
+ * they belong to neither section. Later section lines of the same kind are comments, as in dbmate.
+ */
+export function splitSections(path: string, text: string): Sections | undefined {
+  const lines = splitLines(text)
+  const up = lines.findIndex((l) => SECTION.exec(l.text)?.[1] === 'up')
+  if (up === -1) return undefined
+  const down = lines.findIndex((l) => SECTION.exec(l.text)?.[1] === 'down')
+  if (down !== -1 && down < up) {
+    throw new TinymigrateError('BAD_SECTIONS', `${path}: its -- migrate:down line (line ${down + 1}) comes before -- migrate:up (line ${up + 1}).`, {
+      files: [path],
+      location: { file: path, line: down + 1, column: 1, excerpt: lines[down]!.text },
+      next: 'Put the -- migrate:up section first and the -- migrate:down section after it (dbmate requires that order too).',
+    })
+  }
+  const stray = lines.slice(0, up).findIndex((l) => !/^\s*(--.*)?$/.test(l.text))
+  if (stray !== -1) {
+    throw new TinymigrateError('BAD_SECTIONS', `${path} has SQL before its -- migrate:up line (line ${up + 1}); in dbmate's one-file format every statement belongs to a section.`, {
+      files: [path],
+      location: { file: path, line: stray + 1, column: 1, excerpt: lines[stray]!.text },
+      next: 'Move it below -- migrate:up (or into the -- migrate:down section).',
+    })
+  }
+  const section = (name: 'up' | 'down', from: number, to: number | undefined): SqlFile => {
+    const body = text.slice(lines[from]!.start, to === undefined ? text.length : lines[to]!.start)
+    return { path, text: body, noTransaction: hasNoTransactionMarker(body), section: { name, line: from + 1 } }
+  }
+  return {
+    up: section('up', up, down === -1 ? undefined : down),
+    down: down === -1 ? undefined : section('down', down, undefined),
+  }
+}
+
+/** Lines with where each starts; CRLF, LF and a lone CR each end one, as in error positions. */
+function splitLines(text: string): { start: number; text: string }[] {
+  const lines: { start: number; text: string }[] = []
+  const breaks = /\r\n|\n|\r/g
+  let start = 0
+  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+    lines.push({ start, text: text.slice(start, m.index) })
+    start = m.index + m[0].length
+  }
+  if (start < text.length) lines.push({ start, text: text.slice(start) })
+  return lines
+}
+
+/** How a file or section is named in messages: `migrations/1_a.sql (-- migrate:down)` for a section. */
+export function describeFile(file: SqlFile): string {
+  return file.section ? `${file.path} (its -- migrate:${file.section.name} section)` : file.path
 }
 
 /**

@@ -49,7 +49,7 @@ function checkLayout(history: History, comment: string | null): void {
   const where = `${history.table.schema}.${history.table.name}`
   if (!comment?.startsWith(COMMENT_PREFIX)) {
     throw new TinymigrateError('HISTORY_FOREIGN', `Table ${where} exists but is not a tinymigrate history table.`, {
-      next: 'Pick another name with --table, or rename that table. To switch from another migrator, see tinymigrate stamp.',
+      next: 'Pick another name with --table, or rename that table. To switch from golang-migrate or dbmate, see tinymigrate adopt (or tinymigrate stamp for any other migrator).',
     })
   }
   const layout = Number(comment.slice(COMMENT_PREFIX.length))

@@ -20,10 +20,11 @@ import {
   ensureHistory, locateHistory, markFinished, readHistory, readStoredDown, recordApplied, removeRecord,
   updateChecksum, type History,
 } from './history.js'
-import { parseQualifiedName } from './ident.js'
+import { parseQualifiedName, qualified } from './ident.js'
+import { DEFAULT_FOREIGN_TABLE, TOOLS, readForeign } from './adopt.js'
 import { acquireLease, acquireLock, lockKey, type Lock, type LockHolder } from './lock.js'
 import {
-  currentVersion, inspect, listLabels, planDown, planStamp, planUp, type Entry, type State,
+  currentVersion, inspect, listLabels, planAdopt, planDown, planStamp, planUp, type Entry, type State, type Tool,
 } from './plan.js'
 import { hasNoTransactionMarker } from './sqltext.js'
 import { applyBatch, applyMigration, describeApply, nextBatch, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
@@ -31,7 +32,7 @@ import { applyBatch, applyMigration, describeApply, nextBatch, describeRevert, d
 export { TinymigrateError, isTinymigrateError } from './errors.js'
 export type { ErrorCode, Location } from './errors.js'
 export type { Event } from './events.js'
-export type { State } from './plan.js'
+export type { State, Tool } from './plan.js'
 export type { StepResult } from './runner.js'
 export { redact, redactUrl } from './redact.js'
 
@@ -418,10 +419,13 @@ async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
   }
   const missing = todo.filter((_, i) => sources[i] === undefined)
   if (missing.length > 0) {
-    const expected = missing.map((e) => `  ${e.file ? e.file.up.path.replace(/\.up\.sql$/, '.down.sql') : label(e)}`).join('\n')
-    throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${expected}\nNeither that .down.sql file nor a copy stored in history exists. Nothing was reverted.`, {
+    const expected = missing.map((e) => `  ${!e.file ? label(e) : e.file.up.section ? `${e.file.up.path} (a -- migrate:down section)` : e.file.up.path.replace(/\.up\.sql$/, '.down.sql')}`).join('\n')
+    const oneFile = missing.some((e) => e.file?.up.section)
+    throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${expected}\nNeither that ${oneFile ? 'section' : '.down.sql file'} nor a copy stored in history exists. Nothing was reverted.`, {
       files: missing.map((e) => label(e)),
-      next: `Write the missing .down.sql file${missing.length > 1 ? 's' : ''} next to the up file, then run the command again.`,
+      next: oneFile
+        ? 'Add a -- migrate:down line and the SQL that undoes the migration at the end of its file, then run the command again.'
+        : `Write the missing .down.sql file${missing.length > 1 ? 's' : ''} next to the up file, then run the command again.`,
     })
   }
   return sources as RevertSource[]
@@ -559,6 +563,78 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
   })
 }
 
+export interface AdoptOptions extends RunOptions {
+  /** Which tool wrote the other table; detected from its columns when not given. */
+  from?: Tool
+  /**
+   * The other tool's history table, `name` or `schema.name` (default `schema_migrations`, found
+   * through the search_path as both tools do): golang-migrate's `x-migrations-table`, dbmate's
+   * `--migrations-table`.
+   */
+  fromTable?: string
+}
+
+export interface AdoptResult {
+  from: Tool
+  /** The other tool's table, `schema.name`. */
+  fromTable: string
+  /** Migrations recorded as applied now (not run). */
+  recorded: { version: string; name: string }[]
+  /** Migrations tinymigrate's history had already: left as they are. */
+  alreadyRecorded: { version: string; name: string }[]
+  current: string | null
+  dryRun: boolean
+  /** With `dryRun`: the history writes that would run. */
+  statements: string[]
+  /** The statement that removes the other tool's table once nothing runs that tool any more. */
+  drop: string
+}
+
+/**
+ * Switch a database from golang-migrate or dbmate: read the other tool's history table and
+ * record the same migrations as applied in tinymigrate's history (checksums of today's files,
+ * down text stored as `stamp` stores it), running none of them. Under the migration lock; the
+ * other table is left in place (`drop` says how to remove it). Running it again changes nothing.
+ */
+export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
+  if (options.from !== undefined && !TOOLS.includes(options.from)) {
+    throw new TinymigrateError('USAGE', `from is golang-migrate or dbmate, not ${JSON.stringify(options.from)}.`)
+  }
+  const name = parseQualifiedName(options.fromTable ?? DEFAULT_FOREIGN_TABLE)
+  return withSession(options, { lock: !options.dryRun }, async (s) => {
+    const foreign = await readForeign(s.db, name, options.from)
+    const ours = s.history.table
+    if (foreign.table.schema === ours.schema && foreign.table.name === ours.name) {
+      throw new TinymigrateError('ADOPT_FOREIGN', `${ours.schema}.${ours.name} is tinymigrate's own history table.`, {
+        next: 'Name the other tool\'s history table with --from-table NAME (golang-migrate: its x-migrations-table; dbmate: its --migrations-table).',
+      })
+    }
+    const { record, already } = planAdopt(s.entries, foreign, `${ours.schema}.${ours.name}`)
+    const statements = record.map((m) => recordApplied(s.history, { version: m.version, name: m.name, checksum: m.checksum, downSql: m.down?.text ?? null }))
+    const recordedIds = new Set(record.map((m) => m.id))
+    const newest = [...s.entries].reverse().find((e) => (e.row?.state === 'applied') || recordedIds.has(e.id))
+    // dbmate applies every pending file whatever its version; tinymigrate's up does not.
+    const early = s.entries.filter((e) => !e.row && !recordedIds.has(e.id) && newest && BigInt(e.id) < BigInt(newest.id))
+    if (early.length > 0) {
+      s.emit({ type: 'warning', message: `Not applied, yet older than the newest adopted migration (${label(newest!)}): tinymigrate up refuses ${early.length > 1 ? 'them' : 'it'} unless --allow-out-of-order:\n${listLabels(early)}` })
+    }
+    const result: AdoptResult = {
+      from: foreign.tool,
+      fromTable: `${foreign.table.schema}.${foreign.table.name}`,
+      recorded: record.map((m) => ({ version: m.version, name: m.name })),
+      alreadyRecorded: already.map((e) => ({ version: e.version, name: e.name })),
+      current: newest?.version ?? null,
+      dryRun: !!options.dryRun,
+      statements: options.dryRun ? statements.map((st) => display(st) + ';') : [],
+      drop: `drop table ${qualified(foreign.table)};`,
+    }
+    if (options.dryRun || statements.length === 0) return result
+    await ensureHistory(s.db, s.history)
+    await s.db.transaction('', [], statements)
+    return result
+  })
+}
+
 export interface RepairOptions extends Options {
   /** The failed no-transaction migration to settle. */
   version?: string
@@ -608,7 +684,11 @@ export interface CreateOptions {
   now?: Date
 }
 
-/** Create an empty up/down pair with the next version. Alembic: `revision -m`. */
+/**
+ * Create an empty up/down pair with the next version. Alembic: `revision -m`. In a folder of
+ * dbmate one-file migrations it writes one such file instead (then `up` and `down` are its path):
+ * a second format would make the folder mixed.
+ */
 export function create(options: CreateOptions): { version: string; up: string; down: string } {
   const dir = options.dir ?? DEFAULT_DIR
   const name = slug(options.name)
@@ -616,6 +696,12 @@ export function create(options: CreateOptions): { version: string; up: string; d
   const existing = existsSync(dir) ? loadMigrations(dir) : []
   mkdirSync(dir, { recursive: true })
   const version = nextVersion(existing.map((m) => m.version), options.now ?? new Date())
+  if (existing.length > 0 && existing.every((m) => m.up.section)) {
+    const file = join(dir, `${version}_${name}.sql`)
+    if (existsSync(file)) throw new TinymigrateError('FILE_EXISTS', `${file} already exists.`, { next: 'Pick another name.' })
+    writeFileSync(file, `-- migrate:up\n-- ${name}: write the change here.\n\n-- migrate:down\n-- ${name}: undo it here.\n`, { flag: 'wx' })
+    return { version, up: file, down: file }
+  }
   const up = join(dir, `${version}_${name}.up.sql`)
   const down = join(dir, `${version}_${name}.down.sql`)
   for (const path of [up, down]) {

@@ -167,3 +167,86 @@ function findVersion(entries: Entry[], version: string): Entry {
   }
   return entry
 }
+
+export type Tool = 'golang-migrate' | 'dbmate'
+
+/** What another tool's history table says is applied. */
+export type ForeignHistory =
+  /** One row: every migration up to and including `version` is applied (null: the table is empty). */
+  | { tool: 'golang-migrate'; table: { schema: string; name: string }; version: string | null; dirty: boolean }
+  /** One row per applied migration, the version as written in its file name. */
+  | { tool: 'dbmate'; table: { schema: string; name: string }; versions: string[] }
+
+/**
+ * Pure: what `adopt` records so that tinymigrate's history says what the other tool's says:
+ * `record` the files to write rows for, `already` those tinymigrate's history has already.
+ * Refuses a dirty golang-migrate history, versions without a file, and a tinymigrate history that
+ * says something else (a row the other tool does not have, or a failed one).
+ */
+export function planAdopt(entries: Entry[], foreign: ForeignHistory, historyName: string): { record: MigrationFile[]; already: Entry[] } {
+  const source = `${foreign.tool}'s history (${foreign.table.schema}.${foreign.table.name})`
+  const withFile = entries.filter((e) => e.file)
+  let applied: Entry[]
+  let orphans: string[]
+  if (foreign.tool === 'golang-migrate') {
+    const version = foreign.version
+    if (foreign.dirty) {
+      const previous = version === null ? undefined : withFile.filter((e) => BigInt(e.id) < BigInt(version)).at(-1)
+      const file = version === null ? undefined : withFile.find((e) => e.id === canonicalOrNull(version))
+      throw new TinymigrateError('ADOPT_DIRTY',
+        `${source} says version ${version ?? '(none)'} is dirty: ${file ? label(file) : 'that migration'} failed part-way, so the database may hold only part of it. Nothing was recorded.`, {
+          files: file ? [file.file!.up.path] : [],
+          next: `Look at what it changed and finish or undo it by hand, then record how it ended with golang-migrate: migrate -path <dir> -database <url> force ${version ?? '-1'} (finished)` +
+            ` or force ${previous ? previous.version : '-1'} (undone). Then run tinymigrate adopt again.`,
+        })
+    }
+    const limit = version === null || BigInt(version) < 0n ? undefined : BigInt(version)
+    applied = limit === undefined ? [] : withFile.filter((e) => BigInt(e.id) <= limit)
+    orphans = limit !== undefined && !withFile.some((e) => BigInt(e.id) === limit) ? [version!] : []
+  } else {
+    const byId = new Map(withFile.map((e) => [e.id, e]))
+    const found = new Set<Entry>()
+    orphans = []
+    for (const v of foreign.versions) {
+      const e = /^\d+$/.test(v) ? byId.get(canonical(v)) : undefined
+      if (e) found.add(e)
+      else orphans.push(v)
+    }
+    applied = withFile.filter((e) => found.has(e))
+  }
+  if (orphans.length > 0) {
+    orphans.sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? compareVersions(a, b) : a < b ? -1 : 1))
+    throw new TinymigrateError('ADOPT_MISSING_FILES',
+      `${source} records ${orphans.length > 1 ? 'versions' : 'a version'} with no migration file in this directory:\n${orphans.slice(0, 20).map((v) => `  ${v}`).join('\n')}` +
+      `${orphans.length > 20 ? `\n  … and ${orphans.length - 20} more` : ''}\nNothing was recorded.`, {
+        files: orphans,
+        next: 'Point --dir at the folder that tool migrates from, or restore the missing files (an older checkout has them), then run tinymigrate adopt again.',
+      })
+  }
+  const failed = entries.filter((e) => e.row?.state === 'failed')
+  if (failed.length > 0) {
+    const first = failed[0]!
+    throw new TinymigrateError('ADOPT_CONFLICT', `tinymigrate's history (${historyName}) has ${label(first)} as failed: it ran outside a transaction and stopped part-way. Nothing was recorded.`, {
+      files: failed.map((e) => label(e)),
+      next: `Settle it first: tinymigrate repair ${first.version} --applied or --rolled-back, then run tinymigrate adopt again.`,
+    })
+  }
+  const ours = new Set(applied)
+  const extra = entries.filter((e) => e.row && !ours.has(e))
+  if (extra.length > 0) {
+    throw new TinymigrateError('ADOPT_CONFLICT',
+      `tinymigrate's history (${historyName}) records ${extra.length > 1 ? 'migrations' : 'a migration'} that ${source} does not:\n${listLabels(extra)}\nNothing was recorded.`, {
+        files: extra.map((e) => label(e)),
+        next: 'If the switch to tinymigrate happened already, its history is the one that counts: there is nothing to adopt, and the old table can be dropped.\n' +
+          'Otherwise make tinymigrate\'s history empty without reverting anything (tinymigrate stamp base), then run tinymigrate adopt again.',
+      })
+  }
+  return {
+    record: applied.filter((e) => !e.row).map((e) => e.file!),
+    already: applied.filter((e) => e.row),
+  }
+}
+
+function canonicalOrNull(version: string): string | undefined {
+  return /^\d+$/.test(version) ? canonical(version) : undefined
+}

@@ -1,6 +1,6 @@
 import { PartError, errorCode, type Db, type Statement as DbStatement } from './db.js'
 import { TinymigrateError, type Location } from './errors.js'
-import { label, type MigrationFile, type SqlFile } from './files.js'
+import { describeFile, label, type MigrationFile, type SqlFile } from './files.js'
 import {
   markFailed, markFinished, recordApplied, recordStarted, removeRecord, type History, type RecordInput,
 } from './history.js'
@@ -79,6 +79,16 @@ function unlocksAdvisory(text: string): boolean {
 /** The lock check a transaction starts with: the thorough one when something may have released it. */
 function lockCheck(ctx: RunContext, thorough: boolean): string {
   return ctx.lock ? (thorough ? ctx.lock.verify : ctx.lock.guard) : ''
+}
+
+/**
+ * A server position (characters from 1 after `base`) as file:line:column. A section of a dbmate
+ * one-file migration starts at the beginning of one of the file's lines: its line numbers are
+ * shifted to that line, its columns are the file's.
+ */
+function spot(file: SqlFile, position: number, base = 0): Location {
+  const at = locate(file.text, position, base)
+  return { file: file.path, line: at.line + (file.section ? file.section.line - 1 : 0), column: at.column, excerpt: at.excerpt }
 }
 
 /** Where a failed statement was sent from, for the error's file:line:column. */
@@ -182,17 +192,17 @@ function decide(ctx: RunContext, file: SqlFile): { outside: boolean; statements:
   if (file.noTransaction) return { outside: true, statements: splitStatements(file.text).statements }
   const shape = shapeOf(file.text)
   if (shape.mode === 'unbalanced') {
-    const at = locate(file.text, [...file.text.slice(0, shape.at)].length + 1)
-    throw new TinymigrateError('SQL_FAILED', `${file.path} opens a transaction that it never commits; nothing was run.`, {
+    throw new TinymigrateError('SQL_FAILED', `${describeFile(file)} opens a transaction that it never commits; nothing was run.`, {
       files: [file.path],
-      location: { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt },
+      location: spot(file, [...file.text.slice(0, shape.at)].length + 1),
       applied: ctx.applied,
       reverted: ctx.reverted,
       next: 'End the block with COMMIT, or remove the BEGIN: tinymigrate runs each migration in a transaction of its own.',
     })
   }
   if (shape.mode === 'statements') {
-    ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction, statement by statement: ${shape.reason}. Add -- tinymigrate:no-transaction as its first line to say so explicitly.` })
+    const say = file.section ? `Add transaction:false to its -- migrate:${file.section.name} line` : 'Add -- tinymigrate:no-transaction as its first line'
+    ctx.onEvent({ type: 'warning', message: `${describeFile(file)} runs outside a transaction, statement by statement: ${shape.reason}. ${say} to say so explicitly.` })
     return { outside: true, statements: shape.statements }
   }
   return { outside: false, statements: shape.statements }
@@ -203,7 +213,7 @@ export async function revertMigration(ctx: RunContext, m: { version: string; nam
   ctx.onEvent({ type: 'revert-start', version: m.version, name: m.name, source: down.source, path: down.file.path })
   const started = performance.now()
   const { outside, statements } = decide(ctx, down.file)
-  if (statements.length === 0) ctx.onEvent({ type: 'warning', message: `${down.file.path} has no statements: reverting ${label(m)} changes nothing in the database.` })
+  if (statements.length === 0) ctx.onEvent({ type: 'warning', message: `${describeFile(down.file)} has no statements: reverting ${label(m)} changes nothing in the database.` })
   if (outside) {
     await runOutside(ctx, m, down.file, statements, 'revert', markFailed(ctx.history, m.version, 'rollback started, not finished'), removeRecord(ctx.history, m.version))
   } else {
@@ -269,9 +279,8 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
 async function runOutside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, before: DbStatement, finish: DbStatement): Promise<void> {
   const { unterminated } = splitStatements(file.text)
   if (unterminated) {
-    const where = locate(file.text, [...file.text.slice(0, unterminated.start)].length + 1)
-    throw new TinymigrateError('SQL_FAILED', `Unterminated ${unterminated.kind} in ${file.path}; nothing was run.`, {
-      location: { file: file.path, line: where.line, column: where.column, excerpt: where.excerpt },
+    throw new TinymigrateError('SQL_FAILED', `Unterminated ${unterminated.kind} in ${describeFile(file)}; nothing was run.`, {
+      location: spot(file, [...file.text.slice(0, unterminated.start)].length + 1),
       next: `Close the ${unterminated.kind}, then run the command again.`,
       applied: ctx.applied,
       reverted: ctx.reverted,
@@ -369,9 +378,8 @@ function failure(
     // show the end of the last line that has text instead.
     const length = [...sent.text.trimEnd()].length
     const position = pg.position !== undefined ? Number(pg.position) : 1
-    const at = position > length ? locate(file.text, Math.max(length, 1), sent.base) : locate(file.text, position, sent.base)
-    if (position > length && length > 0) at.column += 1
-    location = { file: file.path, line: at.line, column: at.column, excerpt: at.excerpt }
+    location = position > length ? spot(file, Math.max(length, 1), sent.base) : spot(file, position, sent.base)
+    if (position > length && length > 0) location.column += 1
   }
   const waited = code === LOCK_NOT_AVAILABLE
     ? (blocked ? describeBlocked(blocked) : `It waited longer than lock_timeout (${ctx.timeouts.lock / 1000}s) for a lock held by another session.`)

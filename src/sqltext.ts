@@ -259,12 +259,19 @@ export function locate(source: string, position: number, base = 0): Spot {
 
 /**
  * true when the file's first line (after an optional byte order mark) is exactly
- * `-- tinymigrate:no-transaction`, in any case, with trailing whitespace allowed.
+ * `-- tinymigrate:no-transaction`, in any case, with trailing whitespace allowed. a section of
+ * dbmate's one-file format starts with its own line, `-- migrate:up` or `-- migrate:down`: its
+ * option `transaction:false` says the same, and so does the marker on the line after it.
  */
 export function hasNoTransactionMarker(sql: string): boolean {
   const text = sql.charCodeAt(0) === 0xfeff ? sql.slice(1) : sql
-  const firstLine = text.split(/\r\n|\r|\n/, 1)[0]!
-  return /^-- tinymigrate:no-transaction\s*$/i.test(firstLine)
+  const [first = '', second = ''] = text.split(/\r\n|\r|\n/, 2)
+  const marker = /^-- tinymigrate:no-transaction\s*$/i
+  const section = /^--\s*migrate:(?:up|down)(\s.*)?$/.exec(first)
+  if (!section) return marker.test(first)
+  // dbmate reads the options as key:value words and runs without a transaction on transaction:false
+  const options = (section[1] ?? '').trim().split(/\s+/)
+  return options.includes('transaction:false') || marker.test(second)
 }
 
 /**

@@ -95,3 +95,41 @@ export async function pgliteDirTarget(t: HookScope): Promise<Target & { dir: str
     },
   }
 }
+
+// --- reading a target without the library ---------------------------------------------------------
+
+export interface HistoryRecord {
+  version: string
+  name: string
+  checksum: string
+  down_sql: string | null
+  state: string
+}
+
+/** tinymigrate's history rows in version order (times and durations left out). */
+export async function historyRows(target: Target, table = 'tinymigrate_history'): Promise<HistoryRecord[]> {
+  return target.query<HistoryRecord>(`
+    select version, name, checksum, down_sql, state
+    from ${table}
+    order by version::numeric`)
+}
+
+/** Whether a relation exists (`name` or `schema.name`, as to_regclass reads it). */
+export async function relationExists(target: Target, relation: string): Promise<boolean> {
+  const [row] = await target.query<{ oid: string | null }>('select pg_catalog.to_regclass($1)::text as oid', [relation])
+  return row!.oid !== null
+}
+
+/** Ordinary tables of the public schema, tinymigrate's history and `except` left out. */
+export async function tableNames(target: Target, except: string[] = []): Promise<string[]> {
+  const found = await target.query<{ name: string }>(`
+    select c.relname::text as name
+    from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public'
+      and c.relkind = 'r'
+      -- tinymigrate's own table
+      and c.relname <> 'tinymigrate_history'
+    order by 1`)
+  return found.map((r) => r.name).filter((n) => !except.includes(n))
+}

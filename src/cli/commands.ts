@@ -88,7 +88,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'new',
     usage: 'tinymigrate new <name>',
-    summary: 'Create an empty up/down pair with the next version.',
+    summary: 'Create an empty up/down pair with the next version (in a folder of dbmate files, one more such file).',
     options: ['--message <name>       the name, instead of the argument (also -m)', '--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
     example: 'tinymigrate new add_orders',
     flags: ['message', 'autogenerate', ...SCHEMA_FLAGS, 'from-db', 'dry-run'],
@@ -126,6 +126,19 @@ export const COMMANDS: CommandSpec[] = [
     flags: ['dry-run', 'lock-timeout', 'lock-mode'],
   },
   {
+    name: 'adopt',
+    usage: 'tinymigrate adopt [--from golang-migrate|dbmate] [--from-table NAME]',
+    summary: 'Record what golang-migrate or dbmate applied (read from its history table) as applied in tinymigrate\'s history, running nothing.',
+    options: [
+      '--from <tool>          golang-migrate or dbmate (default: told by the table\'s columns)',
+      '--from-table <name>    the other tool\'s table, name or schema.name (default: schema_migrations)',
+      '--dry-run              print the history writes; change nothing',
+      ...LOCKING, ...CONNECTION,
+    ],
+    example: 'tinymigrate adopt --dry-run',
+    flags: ['from', 'from-table', 'dry-run', 'lock-timeout', 'lock-mode'],
+  },
+  {
     name: 'verify',
     usage: 'tinymigrate verify',
     summary: 'Check files and checksums against the history and change nothing; exit 3 on any problem.',
@@ -152,7 +165,7 @@ export const ALIASES: Record<string, string> = {
   rollback: 'down',
 }
 
-export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', 'from', 'from-table', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
 export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }
@@ -183,7 +196,8 @@ export function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.summary}`)
   return `Usage: tinymigrate <command> [options]
 
-Plain SQL migrations for PostgreSQL: migrations/<version>_<name>.up.sql, with an optional .down.sql.
+Plain SQL migrations for PostgreSQL: migrations/<version>_<name>.up.sql, with an optional .down.sql
+(or dbmate's <version>_<name>.sql with -- migrate:up and -- migrate:down sections).
 
 Commands:
 ${rows.join('\n')}

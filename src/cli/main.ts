@@ -15,7 +15,9 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1, DRAFT_UNVERIFIED: 1,
   USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
   ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2, PGLITE_MISSING: 2, PGLITE_EXTENSION: 2,
+  MIXED_FORMATS: 2, BAD_SECTIONS: 2, ADOPT_NOT_FOUND: 2, ADOPT_AMBIGUOUS: 2, ADOPT_FOREIGN: 2,
   CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3, NOT_UP_TO_DATE: 3, SCHEMA_DIFFERS: 3,
+  ADOPT_DIRTY: 3, ADOPT_MISSING_FILES: 3, ADOPT_CONFLICT: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
   INTERRUPTED: 130,
@@ -244,7 +246,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
     if (!name) throw usage('new needs a name.', 'Example: tinymigrate new add_orders')
     const created = lib.create({ dir, name })
     if (out.json) out.document({ ok: true, ...created })
-    else out.result(`created ${created.up}\ncreated ${created.down}`)
+    else out.result(created.up === created.down ? `created ${created.up}` : `created ${created.up}\ncreated ${created.down}`)
     return
   }
   const base: lib.Options = {
@@ -348,6 +350,24 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       for (const m of r.recorded) out.result(`recorded ${label(m)} as applied (not run)`)
       for (const m of r.forgotten) out.result(`forgot   ${label(m)} (not reverted)`)
       return out.result(`current: ${r.current ?? 'none'}`)
+    }
+    case 'adopt': {
+      onlyPositional(p, 0)
+      const from = f.from
+      if (from !== undefined && from !== 'golang-migrate' && from !== 'dbmate') throw usage(`--from is golang-migrate or dbmate, not "${String(from)}".`)
+      const r = await lib.adopt({ ...base, from, fromTable: typeof f['from-table'] === 'string' ? f['from-table'] : undefined, dryRun })
+      if (out.json) return out.document({ ok: true, ...r })
+      const source = `${r.from}'s history in ${r.fromTable}`
+      if (dryRun) {
+        out.result([`-- adopting ${source}`, ...(r.statements.length ? r.statements : ['-- nothing to record'])].join('\n'))
+        return
+      }
+      if (r.recorded.length === 0 && r.alreadyRecorded.length === 0) out.result(`${source} records no applied migration: nothing to record`)
+      for (const m of r.recorded) out.result(`recorded ${label(m)} as applied (not run)`)
+      for (const m of r.alreadyRecorded) out.result(`already  ${label(m)} recorded`)
+      out.result(`current: ${r.current ?? 'none'}`)
+      out.result(`\n${source} is left in place. Once nothing runs ${r.from} any more, drop it:\n  ${r.drop}`)
+      return
     }
     case 'repair': {
       onlyPositional(p, 1)
