@@ -16,20 +16,26 @@ export interface Side {
 
 /** A fresh scratch database: its catalog before anything runs is what "empty" means on this engine. */
 export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Side> {
-  const db = await host.create()
-  if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
+  const { db } = await freshDb(host, prelude)
   return { db, catalog: await introspect(db) }
 }
 
+/** A fresh scratch database with the prelude run, for a side whose empty catalog is not needed. */
+export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db: Db }> {
+  const db = await host.create()
+  if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
+  return { db }
+}
+
 /** Runs every migration's up file in order on `side.db`, then reads the result. */
-export async function replay(side: Side, files: MigrationFile[]): Promise<Side> {
+export async function replay(side: { db: Db }, files: MigrationFile[]): Promise<Side> {
   for (const f of files) {
     await runScript(side.db, f.up, `Fix ${f.up.path}; if it needs something the real database had before the first migration (a role, an extension, a table), put that in a file and pass it with --prelude.`)
   }
   return { db: side.db, catalog: await introspect(side.db) }
 }
 
-export async function load(side: Side, schema: Script): Promise<Side> {
+export async function load(side: { db: Db }, schema: Script): Promise<Side> {
   await runScript(side.db, schema)
   return { db: side.db, catalog: await introspect(side.db) }
 }

@@ -10,7 +10,7 @@ import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { extensionsIn } from '../pglite.js'
 import { compare, type Change } from './compare.js'
-import { describeChange, describeNotCompared, draftPair, emptySide, load, replay, verify, type Side } from './draft.js'
+import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, replay, verify, type Side } from './draft.js'
 import { render } from './render.js'
 import { scratchHost, type ScratchHost, type Script } from './scratch.js'
 
@@ -108,7 +108,7 @@ export async function draftMigration(ctx: ProjectContext, name: string, dryRun: 
   const schema = schemaScript(ctx)
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
     const { side: current } = await currentSide(ctx, host, prelude)
-    const wanted = await load(await emptySide(host, prelude), schema)
+    const wanted = await load(await freshDb(host, prelude), schema)
     const pair = draftPair(current.catalog, wanted.catalog)
     const result: DraftResult = {
       changed: pair.changes.length > 0, version: null, up: null, down: null,
@@ -160,8 +160,8 @@ export async function checkSchema(ctx: ProjectContext): Promise<CheckResult> {
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
     const current = ctx.live
       ? { catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }
-      : await replay(await emptySide(host, prelude), ctx.files)
-    const wanted = await load(await emptySide(host, prelude), schema)
+      : await replay(await freshDb(host, prelude), ctx.files)
+    const wanted = await load(await freshDb(host, prelude), schema)
     const comparison = compare(current.catalog, wanted.catalog)
     return {
       ok: comparison.changes.length === 0,
@@ -186,7 +186,7 @@ export async function pullSchema(ctx: ProjectContext): Promise<PullResult> {
       '',
     ].join('\n')
     // What is written must load back to the same schema: checked before the file is replaced.
-    const loaded = await load(await emptySide(host, prelude), { path: ctx.schema, text })
+    const loaded = await load(await freshDb(host, prelude), { path: ctx.schema, text })
     const left = compare(loaded.catalog, side.catalog).changes
     if (left.length) {
       throw new TinymigrateError('DRAFT_UNVERIFIED', `The schema written from ${source} does not load back to the same schema, so ${ctx.schema} was left as it is.`, {

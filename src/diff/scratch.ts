@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { openDb, validateUrl, type Db } from '../db.js'
 import { TinymigrateError } from '../errors.js'
 import { quoteIdent } from '../ident.js'
+import { openScratchPglite } from '../pglite.js'
 import { redactUrl } from '../redact.js'
 import { shapeOf } from '../shape.js'
 import { locate, splitStatements } from '../sqltext.js'
@@ -31,19 +32,129 @@ export async function scratchHost(options: ScratchOptions): Promise<ScratchHost>
   return serverHost(options.url)
 }
 
+/**
+ * No server: in-memory PGlite. One engine serves every scratch database of a run: each lives in
+ * a transaction of its own on it, rolled back when another one needs the engine and replayed from
+ * its journal when it is needed again, so starting PGlite (the slow part) happens once. SQL that
+ * cannot run inside that transaction (CREATE INDEX CONCURRENTLY, its own BEGIN … COMMIT, SET
+ * LOCAL) and SQL that fails there move that database to an engine of its own, where its journal
+ * is replayed and the SQL runs as it would on a fresh database: the same result, the same error.
+ */
 function embeddedHost(extensions: string[]): ScratchHost {
-  const open: Db[] = []
+  // The shared engine leaves out the template databases' files: only CREATE DATABASE reads them,
+  // and that never runs there (PostgreSQL refuses it in a transaction block).
+  const open = (lean = false) => openScratchPglite({ extensions, lean })
+  let shared: Promise<Db> | undefined
+  let active: Scratch | undefined
+  const scratches: Scratch[] = []
+  interface Scratch {
+    /** The scripts it ran, in order: what is replayed to bring it back. */
+    journal: string[]
+    /** Its own engine, once it left the shared one. */
+    own?: Db
+    closed: boolean
+  }
+
+  const engine = () => (shared ??= open(true))
+  const leave = async () => {
+    const db = await engine()
+    active = undefined
+    await db.exec('rollback')
+  }
+  const enter = async (s: Scratch): Promise<Db> => {
+    const db = await engine()
+    if (active === s) return db
+    if (active) await leave()
+    await db.exec('begin')
+    active = s
+    for (const text of s.journal) {
+      for (const part of inTransaction(text)!) await db.exec(part)
+    }
+    return db
+  }
+  const isolate = async (s: Scratch): Promise<Db> => {
+    if (s.own) return s.own
+    if (active === s) await leave()
+    const db = await open()
+    s.own = db
+    for (const text of s.journal) await db.exec(text)
+    return db
+  }
+
   return {
     engine: 'embedded',
     async create() {
-      const db = await openDb({ url: 'pglite:memory', extensions })
-      open.push(db)
-      return db
+      const s: Scratch = { journal: [], closed: false }
+      scratches.push(s)
+      const { pid } = await engine()
+      const scratch: Db = {
+        engine: 'pglite',
+        pid,
+        // Read-only use (introspection): not journaled.
+        async query<T>(text: string, params?: unknown[]) {
+          if (s.own) return s.own.query<T>(text, params)
+          const db = await enter(s)
+          try {
+            return await db.query<T>(text, params)
+          } catch (error) {
+            // An error aborts the transaction: start it again from the journal next time.
+            await leave().catch(() => {})
+            throw error
+          }
+        },
+        async exec(text: string) {
+          const parts = s.own ? undefined : inTransaction(text)
+          if (parts) {
+            try {
+              const db = await enter(s)
+              for (const part of parts) await db.exec(part)
+              s.journal.push(text)
+              return
+            } catch {
+              // Run it again where it runs as on a fresh database: success, or the same error.
+            }
+          }
+          await (await isolate(s)).exec(text)
+          s.journal.push(text)
+        },
+        async transaction(prefix, script, after) {
+          await (await isolate(s)).transaction(prefix, script, after)
+        },
+        async transactions(list, onCommitted) {
+          await (await isolate(s)).transactions(list, onCommitted)
+        },
+        async cancel() {
+          await (s.own ?? (await engine())).cancel()
+        },
+        async close() {
+          if (s.closed) return
+          s.closed = true
+          if (active === s) await leave().catch(() => {})
+          await s.own?.close()
+        },
+      }
+      return scratch
     },
     async close() {
-      await Promise.allSettled(open.splice(0).map((db) => db.close()))
+      const engines = [...scratches.splice(0).flatMap((s) => (s.own ? [s.own] : [])), ...(shared ? [shared] : [])]
+      shared = undefined
+      active = undefined
+      await Promise.allSettled(engines.map(async (db) => (await db).close()))
     },
   }
+}
+
+/**
+ * The statements that run `text` inside the shared engine's transaction, or undefined when it
+ * cannot run there exactly as on a fresh database: statements PostgreSQL refuses in a transaction
+ * block, transaction control of its own (a file wrapped in BEGIN … COMMIT runs without the two),
+ * and settings that last until the end of the transaction.
+ */
+function inTransaction(text: string): string[] | undefined {
+  const shape = shapeOf(text)
+  if (shape.mode !== 'transaction') return undefined
+  if (/\bset\s+local\b|\bset_config\s*\(/i.test(text)) return undefined
+  return shape.unwrapped ? shape.statements.map((s) => s.text) : [text]
 }
 
 async function serverHost(url: string): Promise<ScratchHost> {
