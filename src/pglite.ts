@@ -121,7 +121,8 @@ async function importPglite(): Promise<PgliteModule> {
   }
 }
 
-async function loadExtensions(names: string[]): Promise<Record<string, unknown>> {
+/** `scratch`: for the scratch databases of check, diff and pull, which a server can host instead. */
+async function loadExtensions(names: string[], use: 'database' | 'scratch' = 'database'): Promise<Record<string, unknown>> {
   const loaded: Record<string, unknown> = {}
   for (const name of new Set(names)) {
     if (name === 'plpgsql') continue
@@ -131,6 +132,11 @@ async function loadExtensions(names: string[]): Promise<Record<string, unknown>>
       const mod = await import(`@electric-sql/pglite/contrib/${id}`) as Record<string, unknown>
       loaded[id] = mod[id] ?? Object.values(mod)[0]
     } catch {
+      if (use === 'scratch') {
+        throw new TinymigrateError('PGLITE_EXTENSION', `The SQL to compare creates the extension "${name}", which the embedded database (PGlite) does not ship, so the scratch databases need a server.`, {
+          next: 'Give a PostgreSQL server that has it: --url postgres://… (the scratch databases go on its server), or --shadow-url postgres://… for another server.',
+        })
+      }
       throw new TinymigrateError('PGLITE_EXTENSION', `The migrations create the extension "${name}", which the embedded database (PGlite) does not ship.`, {
         next: 'Run against a PostgreSQL server that has it: --url postgres://… or DATABASE_URL.',
       })
@@ -217,7 +223,7 @@ export interface ScratchPgliteOptions {
  */
 export async function openScratchPglite(options: ScratchPgliteOptions = {}): Promise<Db> {
   const module = await importPglite()
-  const create = { extensions: await loadExtensions(options.extensions ?? []), ...startParams(module) }
+  const create = { extensions: await loadExtensions(options.extensions ?? [], 'scratch'), ...startParams(module) }
   const store = snapshotStore()
   let db: PgliteLike | undefined
   savedSnapshot ??= readSnapshot(store)
