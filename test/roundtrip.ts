@@ -50,6 +50,8 @@ export function normaliseDump(text: string): string {
   const lines = text.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l) &&
     !/^SET /.test(l) && !/^SELECT pg_catalog\.set_config/.test(l))
   const blocks = lines.join('\n').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean).map((block) => {
+    // The GRANTs of one object come in the order of its ACL, which follows the order of grants.
+    if (block.split('\n').every((l) => /^(GRANT|REVOKE) /.test(l))) return block.split('\n').sort().join('\n')
     const m = /^(CREATE (?:UNLOGGED )?TABLE [^\n]*\(\n)([\s\S]*?)(\n\)[\s\S]*)$/.exec(block)
     if (!m) return block
     const columns = m[2]!.split('\n').map((l) => l.trim().replace(/,$/, '')).sort()
