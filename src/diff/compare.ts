@@ -426,6 +426,9 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
   // Sub-objects of a table that is dropped or recreated go and come with it.
   const doomedTables = new Set(changes.filter((c) => c.kind === 'table' && c.action !== 'create' && c.action !== 'alter').map((c) => c.name))
   const doomedColumns = new Set<string>()
+  // Columns whose type changes: PostgreSQL rebuilds their indexes and constraints itself, but
+  // refuses while a view, rule, trigger or policy uses them.
+  const retypedColumns = new Set<string>()
   const retyped = new Set<string>() // types recreated: columns of that type are converted
   for (const c of changes) {
     if (c.action === 'drop' || c.action === 'recreate') {
@@ -438,9 +441,10 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
         if (c.kind === 'type' && c.action === 'recreate') retyped.add(c.name)
       }
     }
-    if (c.kind === 'column' && c.action === 'alter' && ['type', 'becomes generated', 'generated expression'].includes(c.detail)) {
+    if (c.kind === 'column' && c.action === 'alter' && ['becomes generated', 'generated expression'].includes(c.detail)) {
       doomedColumns.add(`${c.table}\u0000${c.from.name}`)
     }
+    if (c.kind === 'column' && c.action === 'alter' && c.detail === 'type') retypedColumns.add(`${c.table}\u0000${c.from.name}`)
   }
   const has = (kind: ChangeKind, k: string, action?: Change['action']) =>
     changes.some((c) => c.kind === kind && c.key === k && (!action || c.action === action))
@@ -448,10 +452,11 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
   while (grew) {
     grew = false
     for (const d of a.dependencies) {
-      const target = d.column && d.to.startsWith('table:') ? doomedColumns.has(`${d.to.slice(6)}\u0000${d.column}`) : false
+      const [kind, rest] = [d.from.slice(0, d.from.indexOf(':')), d.from.slice(d.from.indexOf(':') + 1)]
+      const column = d.column && d.to.startsWith('table:') ? `${d.to.slice(6)}\u0000${d.column}` : ''
+      const target = column !== '' && (doomedColumns.has(column) || (retypedColumns.has(column) && ['view', 'function', 'trigger', 'policy'].includes(kind)))
       if (!doomed.has(d.to) && !target) continue
       if (doomed.has(d.from)) continue
-      const [kind, rest] = [d.from.slice(0, d.from.indexOf(':')), d.from.slice(d.from.indexOf(':') + 1)]
       const why = `depends on ${d.to.replace(':', ' ')}${d.column ? `.${d.column}` : ''}`
       const recreate = (c: Change) => {
         // An 'alter' of the same object is superseded by the recreate.
@@ -515,7 +520,7 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
           // Before the column's other changes (a default of the new type needs the new type).
           const first = changes.findIndex((x) => x.kind === 'column' && x.name === name)
           changes.splice(first < 0 ? changes.length : first, 0, { action: 'alter', kind: 'column', key: d.from, name, detail: 'type', from: col, to: target, table: rest })
-          doomedColumns.add(`${rest}\u0000${col.name}`)
+          retypedColumns.add(`${rest}\u0000${col.name}`)
           grew = true
         }
       }
