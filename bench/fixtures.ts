@@ -151,13 +151,17 @@ export function writeSchemaProject(dir: string, tables: number, perFile = 10): S
 }
 
 /**
- * The psql script that loads both sides into two new databases, as check does on scratch
- * databases: the migrations into `migrated`, schema.sql into `declared`.
+ * The psql scripts that load each side into a new database, as check does on scratch databases:
+ * the migrations (`<prefix>migrated.psql` into database `<name>_migrated`) and schema.sql
+ * (`<prefix>declared.psql` into `<name>_declared`).
  */
-export function writeLoadScript(script: string, project: SchemaProject, migrated: string, declared: string): void {
-  const folder = path.relative(path.dirname(script), project.dir).split(path.sep).join('/')
-  const lines = [`create database ${migrated};`, `\\c ${migrated}`]
-  for (const f of project.files) lines.push(`\\ir ${folder}/${f}`)
-  lines.push(`create database ${declared};`, `\\c ${declared}`, `\\ir ${folder}/schema.sql`)
-  writeFileSync(script, lines.join('\n') + '\n')
+export function writeLoadScripts(prefix: string, project: SchemaProject, name: string): { migrated: string; declared: string } {
+  const folder = path.relative(path.dirname(prefix), project.dir).split(path.sep).join('/')
+  const script = (side: string, files: string[]) => {
+    const file = `${prefix}${side}.psql`
+    const lines = [`create database ${name}_${side};`, `\\c ${name}_${side}`, ...files.map((f) => `\\ir ${folder}/${f}`)]
+    writeFileSync(file, lines.join('\n') + '\n')
+    return file
+  }
+  return { migrated: script('migrated', project.files), declared: script('declared', ['schema.sql']) }
 }

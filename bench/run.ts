@@ -10,7 +10,7 @@ import {
   adminUrl, cleanEnv, findPgBin, interrupt, interruption, missingBinaries, printLogTail, signalCurrent,
   signalExitCode, startCluster, stopCluster, which, type Cluster, type PgBin,
 } from '../test/cluster.js'
-import { schemaText, writeLoadScript, writeMigrations, writePsqlScript, writeSchemaProject, type Migration } from './fixtures.js'
+import { schemaText, writeLoadScripts, writeMigrations, writePsqlScript, writeSchemaProject, type Migration } from './fixtures.js'
 import { median, peakRssKb, rssMethod, timeRun, type Command } from './measure.js'
 import { renderJson, renderText, type Environment, type Result, type Sample } from './report.js'
 
@@ -226,18 +226,20 @@ async function checkEmbedded(b: Bench): Promise<Result> {
 }
 
 /**
- * `check --url` and `diff --url` on 1,000 tables: scratch databases on the cluster. What they
- * add to loading both schemas (psql creating two databases and running the migrations into one,
- * schema.sql into the other) is introspecting both, comparing, and for diff checking the pair.
+ * `check --url` and `diff --url` on 1,000 tables: scratch databases on the cluster, both sides
+ * at once (one backend each). What they add to loading both sides (two psql processes at once,
+ * each creating a database and running the migrations, or schema.sql, into it) is introspecting
+ * both, comparing, dropping the two databases, and for diff drafting and checking the pair.
  */
 async function schemaWork(b: Bench): Promise<Result[]> {
   const tables = 1000
   const project = writeSchemaProject(path.join(b.tmp, 'tables1000', 'migrations'), tables)
-  const script = path.join(b.tmp, 'tables1000', 'load.psql')
-  writeLoadScript(script, project, 'bench_load_migrated', 'bench_load_declared')
+  const scripts = writeLoadScripts(path.join(b.tmp, 'tables1000', 'load_'), project, 'bench_load')
+  const psql = (script: string) => `${quoteArg(b.psql)} -X -q -v ON_ERROR_STOP=1 -d ${quoteArg(dbUrl(b, 'postgres'))} -f ${quoteArg(script)}`
+  const both = `${psql(scripts.migrated)} & side=$!; ${psql(scripts.declared)} || exit 1; wait $side`
   const load: Step = {
-    label: 'psql: load both',
-    cmd: command(b.psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', dbUrl(b, 'postgres'), '-f', script]),
+    label: 'psql: load both at once',
+    cmd: command('/bin/sh', ['-c', both]),
     after: async () => {
       await dropDb(b, 'bench_load_migrated')
       await dropDb(b, 'bench_load_declared')

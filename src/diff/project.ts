@@ -102,13 +102,27 @@ async function currentSide(ctx: ProjectContext, host: ScratchHost, prelude: Scri
 
 const record = (m: Map<string, number>) => Object.fromEntries(m)
 
+/**
+ * The two sides of a comparison, at once where the host allows it (on a server the replay and
+ * the introspection are the server's work, and each side has its own backend); the first side's
+ * error wins either way, as when they run one after the other.
+ */
+async function bothSides<A, B>(host: ScratchHost, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  if (!host.concurrent) return [await first(), await second()]
+  const [a, b] = await Promise.allSettled([first(), second()])
+  if (a.status === 'rejected') throw a.reason
+  if (b.status === 'rejected') throw b.reason
+  return [a.value, b.value]
+}
+
 export async function draftMigration(ctx: ProjectContext, name: string, dryRun: boolean): Promise<DraftResult> {
   const label = slug(name)
   if (!label) throw new TinymigrateError('USAGE', `"${name}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate diff add_orders' })
   const schema = schemaScript(ctx)
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
-    const { side: current } = await currentSide(ctx, host, prelude)
-    const wanted = await load(await freshDb(host, prelude), schema)
+    const [{ side: current }, wanted] = await bothSides(host,
+      () => currentSide(ctx, host, prelude),
+      async () => load(await freshDb(host, prelude), schema))
     const pair = draftPair(current.catalog, wanted.catalog)
     const result: DraftResult = {
       changed: pair.changes.length > 0, version: null, up: null, down: null,
@@ -162,10 +176,11 @@ export async function draftMigration(ctx: ProjectContext, name: string, dryRun: 
 export async function checkSchema(ctx: ProjectContext): Promise<CheckResult> {
   const schema = schemaScript(ctx)
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
-    const current = ctx.live
-      ? { catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }
-      : await replay(await freshDb(host, prelude), ctx.files)
-    const wanted = await load(await freshDb(host, prelude), schema)
+    const [current, wanted] = await bothSides(host,
+      async () => ctx.live
+        ? { catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }
+        : replay(await freshDb(host, prelude), ctx.files),
+      async () => load(await freshDb(host, prelude), schema))
     const comparison = compare(current.catalog, wanted.catalog)
     return {
       ok: comparison.changes.length === 0,

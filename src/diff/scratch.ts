@@ -13,6 +13,8 @@ import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
 export interface ScratchHost {
   /** `server` or `embedded`: said in the output, so a user knows where the replay ran. */
   engine: 'server' | 'embedded'
+  /** Two of its databases can be worked on at once: on a server each has its own backend. */
+  concurrent: boolean
   /** A new empty database; `url` is set on a server. */
   create(): Promise<Db & { url?: string }>
   /** Drops every database this host created. */
@@ -83,6 +85,7 @@ function embeddedHost(extensions: string[]): ScratchHost {
 
   return {
     engine: 'embedded',
+    concurrent: false,
     async create() {
       const s: Scratch = { journal: [], closed: false }
       scratches.push(s)
@@ -163,6 +166,7 @@ async function serverHost(url: string): Promise<ScratchHost> {
   const base = validateUrl(url)
   return {
     engine: 'server',
+    concurrent: true,
     async create() {
       const name = `tinymigrate_scratch_${process.pid}_${randomBytes(4).toString('hex')}`
       try {
@@ -188,11 +192,19 @@ async function serverHost(url: string): Promise<ScratchHost> {
       }
     },
     async close() {
-      for (const { name, db } of created.splice(0)) {
-        await db.close().catch(() => {})
-        // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
-        await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {})
-      }
+      const list = created.splice(0)
+      await Promise.allSettled(list.map(({ db }) => db.close()))
+      // All at once, the first on the admin connection and each other one on a connection of its
+      // own: removing a database's files is the server's work, and a big one takes a while.
+      await Promise.allSettled(list.map(async ({ name }, i) => {
+        const conn = i === 0 ? admin : await openDb({ url }).catch(() => admin)
+        try {
+          // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
+          await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+        } finally {
+          if (conn !== admin) await conn.close().catch(() => {})
+        }
+      }))
       await admin.close().catch(() => {})
     },
   }
