@@ -113,8 +113,13 @@ function embeddedHost(extensions: string[]): ScratchHost {
               for (const part of parts) await db.exec(part)
               s.journal.push(text)
               return
-            } catch {
-              // Run it again where it runs as on a fresh database: success, or the same error.
+            } catch (error) {
+              // A cancelled statement (Ctrl-C) stops here; anything else runs again where it runs
+              // as on a fresh database: success, or the same error.
+              if ((error as { code?: string }).code === '57014') {
+                await leave().catch(() => {})
+                throw error
+              }
             }
           }
           await (await isolate(s)).exec(text)
