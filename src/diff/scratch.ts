@@ -50,39 +50,52 @@ async function serverHost(url: string): Promise<ScratchHost> {
   const admin = await openDb({ url })
   const created: { name: string; db: Db }[] = []
   const base = validateUrl(url)
+  // Ctrl-C may close the host while a database is being created: close waits for it.
+  let creating: Promise<unknown> = Promise.resolve()
+  let closing: Promise<void> | undefined
+  const make = async () => {
+    const name = `tinymigrate_scratch_${process.pid}_${randomBytes(4).toString('hex')}`
+    try {
+      await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`)
+    } catch (error) {
+      const e = error as { code?: string; message?: string }
+      if (e.code === '42501') {
+        throw new TinymigrateError('PERMISSION_DENIED', `The role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations: ${e.message}`, {
+          next: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
+        })
+      }
+      throw error
+    }
+    const target = new URL(base.href)
+    target.pathname = `/${encodeURIComponent(name)}`
+    try {
+      const db = await openDb({ url: target.href })
+      created.push({ name, db })
+      return Object.assign(db, { url: target.href })
+    } catch (error) {
+      await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => {})
+      throw error
+    }
+  }
   return {
     engine: 'server',
     async create() {
-      const name = `tinymigrate_scratch_${process.pid}_${randomBytes(4).toString('hex')}`
-      try {
-        await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`)
-      } catch (error) {
-        const e = error as { code?: string; message?: string }
-        if (e.code === '42501') {
-          throw new TinymigrateError('PERMISSION_DENIED', `The role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations: ${e.message}`, {
-            next: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
-          })
-        }
-        throw error
-      }
-      const target = new URL(base.href)
-      target.pathname = `/${encodeURIComponent(name)}`
-      try {
-        const db = await openDb({ url: target.href })
-        created.push({ name, db })
-        return Object.assign(db, { url: target.href })
-      } catch (error) {
-        await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => {})
-        throw error
-      }
+      if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
+      const made = make()
+      creating = made.catch(() => {})
+      return made
     },
-    async close() {
-      for (const { name, db } of created.splice(0)) {
-        await db.close().catch(() => {})
-        // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
-        await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {})
-      }
-      await admin.close().catch(() => {})
+    close() {
+      closing ??= (async () => {
+        await creating
+        for (const { name, db } of created.splice(0)) {
+          await db.close().catch(() => {})
+          // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
+          await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {})
+        }
+        await admin.close().catch(() => {})
+      })()
+      return closing
     },
   }
 }
