@@ -5,7 +5,7 @@ import { cpSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from
 import path from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { adminSql, adminUrl, expectExit, freshDatabase, runCli, show, tempDir, type HookScope } from './helpers.js'
+import { adminSql, adminUrl, expectExit, freshDatabase, runCli, show, spawnCli, tempDir, until, type HookScope } from './helpers.js'
 
 const example = fileURLToPath(new URL('../../migrations', import.meta.url))
 
@@ -166,4 +166,18 @@ test('objects the comparison does not cover are named, never ignored', async (t)
   assert.deepEqual(doc, { ok: true, differences: [], notCompared: { rule: 1 }, engine: 'server', source: 'migrations' })
   const human = await runCli(['check', ...server()], { cwd: p.root })
   assert.match(human.stdout, /not compared: 1 × rule/)
+})
+
+test('Ctrl-C during check drops the scratch databases and exits 130', async (t) => {
+  const p = await project(t)
+  // A migration that takes a while, so that the interrupt lands during the replay.
+  writeFileSync(path.join(p.dir, '004_slow.up.sql'), 'select pg_sleep(30);\n')
+  const run = spawnCli(['check', ...server()], { cwd: p.root })
+  const mine = `tinymigrate_scratch_${run.child.pid}_`
+  await until('its first scratch database exists', 20_000, async () => ((await scratchDatabases()).filter((d) => d.startsWith(mine)).length >= 1 ? true : undefined))
+  run.child.kill('SIGINT')
+  const r = await run.result
+  expectExit(r, 130, 'check interrupted')
+  assert.match(r.stderr, /INTERRUPTED/)
+  assert.deepEqual((await scratchDatabases()).filter((d) => d.startsWith(mine)), [])
 })

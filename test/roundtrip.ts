@@ -89,7 +89,8 @@ export async function roundTrip(c: Case, options: { pgDump: boolean }): Promise<
   }
 }
 
-async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolean }): Promise<void> {
+/** One case on a given host (a server, or PGlite without pg_dump). Returns the catalog version read. */
+export async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolean }): Promise<number> {
   const a = await host.create()
   const b = await host.create()
   await runScript(a, { path: `${c.name}/a.sql`, text: c.a })
@@ -115,6 +116,7 @@ async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolea
   const afterDown = compare(await introspect(a), ca).changes
   assert.deepEqual(afterDown.map(describeChange), [], `${c.name}: after the down, A differs from what it was\n${show}`)
   if (options.pgDump) assert.equal(await dumpSchema(dbUrl(a)), dumpA, `${c.name}: after the down, pg_dump of A differs from before\n${show}`)
+  return ca.version
 }
 
 function dbUrl(db: unknown): string {

@@ -74,9 +74,17 @@ function schemaScript(ctx: ProjectContext): Script {
 async function withHost<T>(ctx: ProjectContext, texts: string[], fn: (host: ScratchHost, prelude: Script | undefined) => Promise<T>): Promise<T> {
   const prelude = ctx.prelude ? readScript(ctx.prelude, 'The prelude file', 'Check the --prelude path.') : undefined
   const host = await scratchHost({ url: ctx.scratchUrl, extensions: extensionsIn([...texts, prelude?.text ?? '']), signal: ctx.signal })
+  // Ctrl-C drops the scratch databases at once (ending their sessions), instead of after the work.
+  const abort = () => { host.close().catch(() => {}) }
+  if (ctx.signal?.aborted) abort()
+  ctx.signal?.addEventListener('abort', abort)
   try {
     return await fn(host, prelude)
+  } catch (error) {
+    if (ctx.signal?.aborted) throw new TinymigrateError('INTERRUPTED', 'Interrupted; the scratch databases were dropped.', { next: 'Run the command again.' })
+    throw error
   } finally {
+    ctx.signal?.removeEventListener('abort', abort)
     await host.close()
   }
 }

@@ -45,7 +45,11 @@ export async function scratchHost(options: ScratchOptions): Promise<ScratchHost>
 function embeddedHost(extensions: string[]): ScratchHost {
   // The shared engine leaves out the template databases' files: only CREATE DATABASE reads them,
   // and that never runs there (PostgreSQL refuses it in a transaction block).
-  const open = (lean = false) => openScratchPglite({ extensions, lean })
+  let closing: Promise<void> | undefined
+  const open = async (lean = false) => {
+    if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
+    return openScratchPglite({ extensions, lean })
+  }
   let shared: Promise<Db> | undefined
   let active: Scratch | undefined
   const scratches: Scratch[] = []
@@ -143,11 +147,13 @@ function embeddedHost(extensions: string[]): ScratchHost {
       }
       return scratch
     },
-    async close() {
-      const engines = [...scratches.splice(0).flatMap((s) => (s.own ? [s.own] : [])), ...(shared ? [shared] : [])]
-      shared = undefined
-      active = undefined
-      await Promise.allSettled(engines.map(async (db) => (await db).close()))
+    close() {
+      closing ??= (async () => {
+        const engines = [...scratches.splice(0).flatMap((s) => (s.own ? [s.own] : [])), ...(shared ? [shared] : [])]
+        active = undefined
+        await Promise.allSettled(engines.map(async (db) => (await db).close()))
+      })()
+      return closing
     },
   }
 }
@@ -169,48 +175,62 @@ async function serverHost(url: string): Promise<ScratchHost> {
   const admin = await openDb({ url })
   const created: { name: string; db: Db }[] = []
   const base = validateUrl(url)
+  // Ctrl-C may close the host while a database is being created: close waits for it.
+  let creating: Promise<unknown> = Promise.resolve()
+  let closing: Promise<void> | undefined
+  const make = async () => {
+    const name = `tinymigrate_scratch_${process.pid}_${randomBytes(4).toString('hex')}`
+    try {
+      await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`)
+    } catch (error) {
+      const e = error as { code?: string; message?: string }
+      if (e.code === '42501') {
+        throw new TinymigrateError('PERMISSION_DENIED', `The role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations: ${e.message}`, {
+          next: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
+        })
+      }
+      throw error
+    }
+    const target = new URL(base.href)
+    target.pathname = `/${encodeURIComponent(name)}`
+    try {
+      const db = await openDb({ url: target.href })
+      created.push({ name, db })
+      return Object.assign(db, { url: target.href })
+    } catch (error) {
+      await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => {})
+      throw error
+    }
+  }
   return {
     engine: 'server',
     concurrent: true,
     async create() {
-      const name = `tinymigrate_scratch_${process.pid}_${randomBytes(4).toString('hex')}`
-      try {
-        await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`)
-      } catch (error) {
-        const e = error as { code?: string; message?: string }
-        if (e.code === '42501') {
-          throw new TinymigrateError('PERMISSION_DENIED', `The role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations: ${e.message}`, {
-            next: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
-          })
-        }
-        throw error
-      }
-      const target = new URL(base.href)
-      target.pathname = `/${encodeURIComponent(name)}`
-      try {
-        const db = await openDb({ url: target.href })
-        created.push({ name, db })
-        return Object.assign(db, { url: target.href })
-      } catch (error) {
-        await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => {})
-        throw error
-      }
+      if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
+      const made = make()
+      // Both sides may be in the making at once.
+      creating = Promise.all([creating, made.catch(() => {})])
+      return made
     },
-    async close() {
-      const list = created.splice(0)
-      await Promise.allSettled(list.map(({ db }) => db.close()))
-      // All at once, the first on the admin connection and each other one on a connection of its
-      // own: removing a database's files is the server's work, and a big one takes a while.
-      await Promise.allSettled(list.map(async ({ name }, i) => {
-        const conn = i === 0 ? admin : await openDb({ url }).catch(() => admin)
-        try {
-          // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
-          await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
-        } finally {
-          if (conn !== admin) await conn.close().catch(() => {})
-        }
-      }))
-      await admin.close().catch(() => {})
+    close() {
+      closing ??= (async () => {
+        await creating
+        const list = created.splice(0)
+        await Promise.allSettled(list.map(({ db }) => db.close()))
+        // All at once, the first on the admin connection and each other one on a connection of
+        // its own: removing a database's files is the server's work, and a big one takes a while.
+        await Promise.allSettled(list.map(async ({ name }, i) => {
+          const conn = i === 0 ? admin : await openDb({ url }).catch(() => admin)
+          try {
+            // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
+            await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+          } finally {
+            if (conn !== admin) await conn.close().catch(() => {})
+          }
+        }))
+        await admin.close().catch(() => {})
+      })()
+      return closing
     },
   }
 }
