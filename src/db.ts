@@ -205,9 +205,18 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
         commit.then((r) => { if ((r as { command?: string }).command === 'COMMIT') onCommitted?.(at) }, () => {})
         parts.push({ at, part: 'commit', index: -1, reply: commit })
       })
-      const settled = await Promise.allSettled(parts.map((x) => x.reply))
-      for (const [k, result] of settled.entries()) {
-        const x = parts[k]!
+      // When the connection is lost the driver rejects only what it had sent: what it still
+      // queued never settles. So stop waiting at the first part that failed for that reason.
+      let lost: (() => void) | undefined
+      const gone = new Promise<void>((resolve) => { lost = resolve })
+      for (const x of parts) x.reply.catch((error: unknown) => { if (CONNECTION_GONE.has(errorCode(error))) lost!() })
+      const settled = await Promise.race([Promise.allSettled(parts.map((x) => x.reply)), gone.then(() => undefined)])
+      for (const [k, x] of parts.entries()) {
+        const result = settled?.[k] ?? await Promise.race([
+          x.reply.then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })),
+          // A macrotask later every part that did settle has said so; the rest never will.
+          new Promise<{ status: 'rejected'; reason: unknown }>((resolve) => setTimeout(() => resolve({ status: 'rejected', reason: Object.assign(new Error('the connection was lost'), { code: 'CONNECTION_CLOSED' }) }), 0)),
+        ])
         // A COMMIT answered with ROLLBACK means the block was aborted without an error reaching
         // us: never report that as applied.
         const cause = result.status === 'rejected'
@@ -233,6 +242,9 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
     close: end,
   }
 }
+
+/** Errors after which the session is gone (and queued queries never settle). */
+const CONNECTION_GONE = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'])
 
 export function errorCode(error: unknown): string {
   const e = error as { code?: unknown; errno?: unknown } | null

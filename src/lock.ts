@@ -235,7 +235,7 @@ async function createLeaseTable(db: Db, schema: string, t: string): Promise<void
     await db.exec(ddl)
   } catch (error) {
     // Two runners creating it at the same moment: one wins, the other finds it there.
-    if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) throw error
+    if (!['23505', '42P07', '42710'].includes((error as { code?: string }).code ?? '')) throw error
     await db.exec('rollback').catch(() => {})
   }
 }

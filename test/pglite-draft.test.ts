@@ -1,6 +1,6 @@
 // The draft engine on the embedded engine: PGlite is PostgreSQL 18 while the test server is 15,
 // so these cases prove that the catalog queries and the drafted SQL work on both. A sample of
-// the team's cases, chosen to touch every object kind; equality is judged by the catalog.
+// the team's cases that between them touch every object kind; equality is judged by the catalog.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -10,8 +10,7 @@ import { readCases, roundTripOn } from './roundtrip.js'
 
 const sample = [
   'mixed_shop_everything_changes', 'mixed_empty_to_full', 'enum_remove_value_used_by_column', 'partition_detach',
-  'trigger_instead_of_view', 'rls_policies_kinds', 'function_return_type_change', 'view_over_changed_column',
-  'sequence_serial_to_identity', 'table_inheritance', 'domain_check_changed', 'comment_on_everything',
+  'rls_policies_kinds',
 ]
 const cases = readCases(fileURLToPath(new URL('../../test/cases', import.meta.url))).filter((c) => sample.includes(c.name))
 

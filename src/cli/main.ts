@@ -37,6 +37,22 @@ export interface MainOptions {
   signal?: AbortSignal
 }
 
+/**
+ * The process entry point (bin/tinymigrate.js): main, with its result as the exit code. A run
+ * that stops without settling (nothing left to wait for, yet no result) must never exit 0.
+ */
+export function start(argv: string[]): void {
+  let settled = false
+  process.exitCode = INTERNAL_ERROR
+  process.on('exit', () => {
+    if (!settled) process.stderr.write('internal error (please report it): the run ended without a result\n')
+  })
+  void main(argv).then((code) => {
+    settled = true
+    process.exitCode = code
+  })
+}
+
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   // The embedded engine's WebAssembly runs for seconds at most in one command. Compiled by V8's
   // baseline compiler alone, it starts and replays with a third of the CPU time that optimising
