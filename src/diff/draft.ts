@@ -29,10 +29,15 @@ export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db
 
 /** Runs every migration's up file in order on `side.db`, then reads the result. */
 export async function replay(side: { db: Db }, files: MigrationFile[]): Promise<Side> {
-  for (const f of files) {
-    await runScript(side.db, f.up, `Fix ${f.up.path}; if it needs something the real database had before the first migration (a role, an extension, a table), put that in a file and pass it with --prelude.`)
-  }
+  await runMigrations(side.db, files)
   return { db: side.db, catalog: await introspect(side.db) }
+}
+
+/** Runs every migration's up file in order on `db`. */
+export async function runMigrations(db: Db, files: MigrationFile[]): Promise<void> {
+  for (const f of files) {
+    await runScript(db, f.up, `Fix ${f.up.path}; if it needs something the real database had before the first migration (a role, an extension, a table), put that in a file and pass it with --prelude.`)
+  }
 }
 
 export async function load(side: { db: Db }, schema: Script): Promise<Side> {

@@ -13,7 +13,7 @@ import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
 export interface ScratchHost {
   /** `server` or `embedded`: said in the output, so a user knows where the replay ran. */
   engine: 'server' | 'embedded'
-  /** Two of its databases can be worked on at once: on a server each has its own backend. */
+  /** Two of its databases can be used at once: on a server each has its own backend. */
   concurrent: boolean
   /** A new empty database; `url` is set on a server. */
   create(): Promise<Db & { url?: string }>
@@ -208,7 +208,6 @@ async function serverHost(url: string): Promise<ScratchHost> {
     async create() {
       if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
       const made = make()
-      // Both sides may be in the making at once.
       creating = Promise.all([creating, made.catch(() => {})])
       return made
     },
