@@ -103,7 +103,7 @@ interface PgliteModule {
     create(options: object): Promise<PgliteLike>
     defaultStartParams?: string[]
   }
-  /** The in-memory file system; a subclass preloads the snapshot (absent before 0.3). */
+  /** The in-memory file system; a subclass preloads the snapshot (without it, PGlite's loadDataDir does). */
   MemoryFS?: new () => { init(pg: unknown, options: EmscriptenOptions): Promise<{ emscriptenOpts: EmscriptenOptions }> }
 }
 
@@ -158,7 +158,7 @@ const SNAPSHOT_HEADER = 'tinymigrate pglite data directory'
 /** Where PGlite keeps the data directory in its virtual file system. */
 const PGDATA = '/pglite/data'
 // Scratch databases are small: 16 MB of shared buffers, not PGlite's 128 MB, which PostgreSQL
-// zeroes at every start (a third of the start-up time here).
+// zeroes at every start (about 0.3 s of each start here).
 const SCRATCH_SETTINGS = ['-c', 'shared_buffers=16MB']
 // 1 MB WAL segments instead of 16: the snapshot keeps one, so it is 15 MB smaller to read.
 const SCRATCH_INITDB = ['--wal-segsize=1']
