@@ -91,13 +91,15 @@ async function serverHost(url: string): Promise<ScratchHost> {
 export interface Script {
   path: string
   text: string
+  /** A section of a dbmate one-file migration: its lines are counted from this line of the file. */
+  section?: { line: number }
 }
 
 /**
  * Runs a whole file. A file that PostgreSQL refuses in a transaction block (CREATE INDEX
  * CONCURRENTLY) runs statement by statement, as the runner would run it.
  */
-export async function runScript(db: Db, script: Script, hint?: string): Promise<void> {
+export async function runScript(db: Db, script: Script, hint?: string | ((sqlState: string) => string)): Promise<void> {
   const shape = shapeOf(script.text)
   const parts = shape.mode === 'statements'
     ? splitStatements(script.text).statements.map((s) => ({ text: s.text, base: s.start }))
@@ -117,11 +119,11 @@ export async function runScript(db: Db, script: Script, hint?: string): Promise<
       const at = locate(script.text, pg.position !== undefined ? Number(pg.position) : 1, base)
       throw new TinymigrateError('SQL_FAILED', `${script.path} failed on a scratch database: ${pg.message}`, {
         files: [script.path],
-        location: { file: script.path, line: at.line, column: at.column, excerpt: at.excerpt },
+        location: { file: script.path, line: at.line + (script.section ? script.section.line - 1 : 0), column: at.column, excerpt: at.excerpt },
         detail: pg.detail,
         hint: pg.hint,
         sqlState: pg.code,
-        next: hint ?? `Fix ${script.path}, then run the command again.`,
+        next: typeof hint === 'function' ? hint(pg.code ?? '') : hint ?? `Fix ${script.path}, then run the command again.`,
       })
     }
   }
