@@ -59,14 +59,13 @@ export function classify(row: CandidateRow): Migrator | undefined {
  * history table (`schema.name`), never counted even when it is called schema_migrations.
  */
 export async function findMigratorTables(db: Db, own: string): Promise<MigratorTable[]> {
-  const rows = await db.query<{ schema: string; name: string; default_name: boolean; names: string[]; types: string[]; categories: string[] }>(
+  const rows = await db.query<{ schema: string; name: string; default_name: boolean; columns: string | [string, string, string][] }>(
     `-- Tables with Alembic's or Flyway's columns anywhere (both tools let a project rename the table and
      -- pick its schema), and the one that schema_migrations names through the search_path.
      select n.nspname::text as schema, c.relname::text as name,
             c.oid = pg_catalog.to_regclass($1) as default_name,
-            array_agg(a.attname::text order by a.attnum) as names,
-            array_agg(pg_catalog.format_type(a.atttypid, a.atttypmod) order by a.attnum) as types,
-            array_agg(t.typcategory::text order by a.attnum) as categories
+            pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typcategory::text)
+                                order by a.attnum) as columns
      from pg_catalog.pg_class c
      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
      -- dropped and system columns are not the tool's
@@ -79,14 +78,16 @@ export async function findMigratorTables(db: Db, own: string): Promise<MigratorT
      group by c.oid, n.nspname, c.relname
      having c.oid = pg_catalog.to_regclass($1)
          or array_agg(a.attname::text) = array['version_num']
-         or array_agg(a.attname::text) @> $2::text[]
+         or array_agg(a.attname::text) @> pg_catalog.string_to_array($2, ',')
      order by 1, 2`,
-    [qualified({ schema: undefined, name: DEFAULT_FOREIGN_TABLE }), FLYWAY_COLUMNS],
+    [qualified({ schema: undefined, name: DEFAULT_FOREIGN_TABLE }), FLYWAY_COLUMNS.join(',')],
   )
   const found: MigratorTable[] = []
   for (const r of rows) {
     if (`${r.schema}.${r.name}` === own) continue
-    const columns = r.names.map((name, i) => ({ name, type: r.types[i]!, category: r.categories[i]! }))
+    // postgres.js and PGlite parse json; a driver that does not hands over text.
+    const list = typeof r.columns === 'string' ? JSON.parse(r.columns) as [string, string, string][] : r.columns
+    const columns = list.map(([name, type, category]) => ({ name, type, category }))
     const tool = classify({ schema: r.schema, name: r.name, defaultName: r.default_name, columns })
     if (tool) found.push({ tool, table: { schema: r.schema, name: r.name } })
   }
