@@ -12,7 +12,7 @@ import postgres from 'postgres'
 import { baseline, migrate } from '../src/index.js'
 import { lockKey } from '../src/lock.js'
 import { rejection } from './assertions.js'
-import { cli, expectExit, freshDatabase, historyVersions, migrationsDir, sha256, tempDir, type FreshDatabase } from './helpers.js'
+import { cli, expectExit, freshDatabase, historyVersions, migrationsDir, runCli, sha256, tempDir, type FreshDatabase } from './helpers.js'
 import { normaliseDump } from './roundtrip.js'
 
 /** A shop built by hand over the years: no migration ever ran here. */
@@ -194,8 +194,40 @@ test('baseline refuses a database that is tracked already, or empty, and a folde
   assert.equal(tracked.code, 'BASELINE_TRACKED')
   assert.equal(tracked.message, 'tinymigrate\'s history in public.tinymigrate_history already records 1 migration (001_notes): this database is tracked already. Nothing was written or recorded.')
 
+  // the CLI: exit 3, one JSON document
+  const cliRun = await cli(db, dir, 'baseline', 'initial', '--json')
+  expectExit(cliRun, 3, 'baseline --json on a tracked database')
+  const doc = JSON.parse(cliRun.stdout)
+  assert.deepEqual([doc.ok, doc.error.code, doc.error.message], [false, 'BASELINE_TRACKED', tracked.message])
+
   assert.equal(existsSync(dir), false)
   assert.deepEqual(await historyVersions(db), ['001'])
+})
+
+test('baseline --help, and its usage errors before any connection', async () => {
+  const help = await runCli(['baseline', '--help'])
+  expectExit(help, 0, 'baseline --help')
+  const blocks = help.stdout.split('\n\n')
+  assert.equal(blocks[0], 'Usage: tinymigrate baseline <name>')
+  assert.match(blocks[1]!, /^Write the first migration from the schema of a database .*\.$/)
+  assert.match(blocks[2]!, /^Options:\n {2}--prelude <path> +SQL run on every scratch database first; what it creates is left out of the baseline\n/)
+  assert.match(blocks[2]!, /^ {2}--dry-run +print both files and the history write; write and record nothing$/m)
+  assert.equal(blocks[3], 'Example:\n  tinymigrate baseline initial && tinymigrate pull\n')
+  assert.match((await runCli(['--help'])).stdout, /^ {2}baseline +Write the first migration/m)
+
+  // a URL nobody listens on: these fail before connecting
+  const url = 'postgres://nobody@127.0.0.1:1/none'
+  for (const [args, message] of [
+    [['baseline'], 'baseline needs a name for the migration it writes.'],
+    [['baseline', 'a', 'b'], 'Too many arguments for baseline: a b.'],
+    [['baseline', 'x', '--from', 'dbmate'], 'Option --from does not apply to baseline.'],
+    [['baseline', '!!'], '"!!" has no letters or digits to name a migration with.'],
+  ] as [string[], string][]) {
+    const r = await runCli([...args, '--url', url, '--json'])
+    expectExit(r, 2, args.join(' '))
+    const doc = JSON.parse(r.stdout)
+    assert.deepEqual([doc.error.code, doc.error.message], ['USAGE', message], args.join(' '))
+  }
 })
 
 test('baseline --dry-run prints both files and the history write and records nothing; --json; Flyway\'s table is left out, a project\'s own schema_migrations is not', async (t) => {
