@@ -206,7 +206,7 @@ export function commandHelp(c: CommandSpec, invoked = c.name): string {
 }
 
 export function mainHelp(): string {
-  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`)
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.summary}`)
   return `Usage: tinymigrate <command> [options]
 
 Plain SQL migrations for PostgreSQL: migrations/<version>_<name>.up.sql, with an optional .down.sql

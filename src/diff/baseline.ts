@@ -53,13 +53,15 @@ export async function draftBaseline(ctx: ProjectContext & { live: NonNullable<Pr
       '-- Checked on a scratch database: it gives that schema, and the down file empties it again.',
       '',
     ]
-    const marker = pair.up.noTransaction ? ['-- tinymigrate:no-transaction'] : []
-    const up = [...marker, ...header, pair.up.sql, ''].join('\n')
+    // The no-transaction marker must be the first line, above the header.
+    const marker = (outside: boolean) => (outside ? ['-- tinymigrate:no-transaction'] : [])
+    const body = (sql: string) => sql.replace(/^-- tinymigrate:no-transaction\n/, '')
+    const up = [...marker(pair.up.noTransaction), ...header, body(pair.up.sql), ''].join('\n')
     const down = [
-      ...(pair.down.noTransaction ? ['-- tinymigrate:no-transaction'] : []),
+      ...marker(pair.down.noTransaction),
       `-- ${request.base}: drops everything ${request.base}.up.sql creates, data included. Written by tinymigrate baseline.`,
       '',
-      pair.down.sql,
+      body(pair.down.sql),
       '',
     ].join('\n')
     // The check runs the files exactly as written, headers included.

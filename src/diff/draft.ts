@@ -2,6 +2,7 @@
 // introspect both with the same queries, compare, render the up and the down, and prove the pair
 // on the scratch databases before anything is written.
 import type { Db } from '../db.js'
+import { TinymigrateError } from '../errors.js'
 import type { MigrationFile } from '../files.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
@@ -28,7 +29,12 @@ export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Si
  */
 export async function replay(side: Side, files: MigrationFile[], prelude?: string): Promise<Side> {
   for (const f of files) {
-    await runScript(side.db, f.up, (sqlState) => replayHint(f.up.path, sqlState, prelude))
+    try {
+      await runScript(side.db, f.up)
+    } catch (error) {
+      if (!(error instanceof TinymigrateError) || error.code !== 'SQL_FAILED') throw error
+      throw new TinymigrateError(error.code, error.message, { ...error, next: replayHint(f.up.path, error.sqlState ?? '', prelude) })
+    }
   }
   return { db: side.db, catalog: await introspect(side.db) }
 }

@@ -99,7 +99,7 @@ export interface Script {
  * Runs a whole file. A file that PostgreSQL refuses in a transaction block (CREATE INDEX
  * CONCURRENTLY) runs statement by statement, as the runner would run it.
  */
-export async function runScript(db: Db, script: Script, hint?: string | ((sqlState: string) => string)): Promise<void> {
+export async function runScript(db: Db, script: Script, hint?: string): Promise<void> {
   const shape = shapeOf(script.text)
   const parts = shape.mode === 'statements'
     ? splitStatements(script.text).statements.map((s) => ({ text: s.text, base: s.start }))
@@ -123,7 +123,7 @@ export async function runScript(db: Db, script: Script, hint?: string | ((sqlSta
         detail: pg.detail,
         hint: pg.hint,
         sqlState: pg.code,
-        next: typeof hint === 'function' ? hint(pg.code ?? '') : hint ?? `Fix ${script.path}, then run the command again.`,
+        next: hint ?? `Fix ${script.path}, then run the command again.`,
       })
     }
   }
