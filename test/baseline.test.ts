@@ -230,11 +230,12 @@ test('baseline --help, and its usage errors before any connection', async () => 
   }
 })
 
-test('baseline --dry-run prints both files and the history write and records nothing; --json; Flyway\'s table is left out, a project\'s own schema_migrations is not', async (t) => {
+test('baseline --dry-run prints both files and the history write and records nothing; --json; Flyway\'s table is left out, a project\'s own schema_migrations is not; what tinymigrate does not read is named', async (t) => {
   const db = await freshDatabase(t)
   await db.sql.unsafe(FLYWAY)
   await db.sql`create table items (id int primary key, name text not null)`
   await db.sql`create table schema_migrations (id int primary key, note text)`
+  await db.sql`create text search configuration items_search (copy = pg_catalog.english)`
   const dir = path.join(await tempDir(t, 'tm-baseline-'), 'migrations')
 
   const dry = await cli(db, dir, 'baseline', 'initial', '--dry-run')
@@ -260,7 +261,7 @@ test('baseline --dry-run prints both files and the history write and records not
     up: `${dir}/${version}_initial.up.sql`,
     down: `${dir}/${version}_initial.down.sql`,
     leftOut: [{ table: 'public.flyway_schema_history', tool: 'flyway', drop: 'drop table "public"."flyway_schema_history";' }],
-    notCompared: {},
+    notCompared: { 'text search configuration': 1 },
     engine: 'server',
     current: version,
     dryRun: false,
@@ -269,6 +270,8 @@ test('baseline --dry-run prints both files and the history write and records not
   })
   assert.deepEqual(await historyVersions(db), [version])
   assert.equal((await db.sql`select count(*)::int as n from flyway_schema_history`)[0]!.n, 1)
+  assert.match(up, /^-- Not included \(tinymigrate does not read them\): 1 text search configuration\.$/m)
+  assert.equal(run.stderr.split('\n')[0], 'warning not in the baseline (tinymigrate does not read them; add them to it by hand): 1 × text search configuration')
 })
 
 test('baseline takes the migration lock of up: while another runner holds it, it waits, then gives up with nothing written', async (t) => {
