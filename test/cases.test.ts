@@ -2,7 +2,7 @@
 // covers and their interactions, each drafted both ways and judged by catalog and pg_dump.
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { before, test } from 'node:test'
+import { before, suite, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { ensureRoles, readCases, roundTrip, serverHost } from './roundtrip.js'
 
@@ -20,6 +20,9 @@ test('the corpus has at least 60 cases', () => {
   assert.ok(cases.length >= 60, `${cases.length} cases in ${path.basename(dir)}`)
 })
 
-for (const c of cases) {
-  test(`case: ${c.name} round-trips`, () => roundTrip(c, { pgDump: true }))
-}
+// A few at a time: most of a case is waiting for the server and pg_dump.
+suite('team round-trip cases', { concurrency: 3 }, () => {
+  for (const c of cases) {
+    test(`case: ${c.name} round-trips`, () => roundTrip(c, { pgDump: true }))
+  }
+})

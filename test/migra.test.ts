@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { before, test } from 'node:test'
+import { before, suite, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { ensureRoles, readCases, roundTrip, serverHost } from './roundtrip.js'
 
@@ -23,6 +23,8 @@ test('the migra corpus is where the tests expect it', () => {
   assert.equal(readCases(corpus).length, 26)
 })
 
-for (const c of existsSync(corpus) ? readCases(corpus) : []) {
-  test(`migra: ${c.name} round-trips`, () => roundTrip(c, { pgDump: true }))
-}
+suite('migra round-trip cases', { concurrency: 3 }, () => {
+  for (const c of existsSync(corpus) ? readCases(corpus) : []) {
+    test(`migra: ${c.name} round-trips`, () => roundTrip(c, { pgDump: true }))
+  }
+})

@@ -4,7 +4,8 @@
 // tool's own catalog, and by pg_dump --schema-only, so a blind spot of the introspection cannot
 // hide itself in its own tests.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { introspect } from '../src/catalog/introspect.js'
@@ -12,6 +13,8 @@ import { compare } from '../src/diff/compare.js'
 import { describeChange, draftPair } from '../src/diff/draft.js'
 import { runScript, scratchHost, type ScratchHost } from '../src/diff/scratch.js'
 import { adminUrl } from './helpers.js'
+
+const run = promisify(execFile)
 
 export interface Case {
   name: string
@@ -33,12 +36,12 @@ export function readCases(dir: string): Case[] {
 }
 
 /** pg_dump of the database, schema only, normalised for ordering and noise. */
-export function dumpSchema(url: string): string {
+export async function dumpSchema(url: string): Promise<string> {
   const bin = process.env.TINYMIGRATE_TEST_PG_BIN
   const pgDump = bin ? path.join(bin, 'pg_dump') : 'pg_dump'
-  const r = spawnSync(pgDump, ['--schema-only', '--no-owner', '--dbname', url], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`)
-  return normaliseDump(r.stdout)
+  const { stdout } = await run(pgDump, ['--schema-only', '--no-owner', '--dbname', url], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .catch((error: { stderr?: string }) => { throw new Error(`pg_dump failed: ${error.stderr ?? String(error)}`) })
+  return normaliseDump(stdout)
 }
 
 /**
@@ -50,6 +53,8 @@ export function normaliseDump(text: string): string {
   const lines = text.split('\n').filter((l) => !l.startsWith('--') && !/^\\(un)?restrict /.test(l) &&
     !/^SET /.test(l) && !/^SELECT pg_catalog\.set_config/.test(l))
   const blocks = lines.join('\n').split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean).map((block) => {
+    // The GRANTs of one object come in the order of its ACL, which follows the order of grants.
+    if (block.split('\n').every((l) => /^(GRANT|REVOKE) /.test(l))) return block.split('\n').sort().join('\n')
     const m = /^(CREATE (?:UNLOGGED )?TABLE [^\n]*\(\n)([\s\S]*?)(\n\)[\s\S]*)$/.exec(block)
     if (!m) return block
     const columns = m[2]!.split('\n').map((l) => l.trim().replace(/,$/, '')).sort()
@@ -93,8 +98,7 @@ async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolea
   const cb = await introspect(b)
   const pair = draftPair(ca, cb)
   const show = `--- up\n${pair.up.sql}\n--- down\n${pair.down.sql}`
-  const dumpA = options.pgDump ? dumpSchema(dbUrl(a)) : ''
-  const dumpB = options.pgDump ? dumpSchema(dbUrl(b)) : ''
+  const [dumpA, dumpB] = options.pgDump ? await Promise.all([dumpSchema(dbUrl(a)), dumpSchema(dbUrl(b))]) : ['', '']
   try {
     await runScript(a, { path: `${c.name}: drafted up`, text: pair.up.sql })
   } catch (error) {
@@ -102,7 +106,7 @@ async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolea
   }
   const afterUp = compare(await introspect(a), cb).changes
   assert.deepEqual(afterUp.map(describeChange), [], `${c.name}: after the up, A still differs from B\n${show}`)
-  if (options.pgDump) assert.equal(dumpSchema(dbUrl(a)), dumpB, `${c.name}: after the up, pg_dump of A differs from B\n${show}`)
+  if (options.pgDump) assert.equal(await dumpSchema(dbUrl(a)), dumpB, `${c.name}: after the up, pg_dump of A differs from B\n${show}`)
   try {
     await runScript(a, { path: `${c.name}: drafted down`, text: pair.down.sql })
   } catch (error) {
@@ -110,7 +114,7 @@ async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump: boolea
   }
   const afterDown = compare(await introspect(a), ca).changes
   assert.deepEqual(afterDown.map(describeChange), [], `${c.name}: after the down, A differs from what it was\n${show}`)
-  if (options.pgDump) assert.equal(dumpSchema(dbUrl(a)), dumpA, `${c.name}: after the down, pg_dump of A differs from before\n${show}`)
+  if (options.pgDump) assert.equal(await dumpSchema(dbUrl(a)), dumpA, `${c.name}: after the down, pg_dump of A differs from before\n${show}`)
 }
 
 function dbUrl(db: unknown): string {

@@ -110,7 +110,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     if (r.kind === 'v' || r.kind === 'm') {
       const view: View = {
         ...common, kind: r.kind === 'v' ? 'view' : 'materialized view', definition: r.definition,
-        options: [...json(r.options)].sort(), triggers: [],
+        options: json(r.options), triggers: [],
       }
       catalog.views.set(name, view)
       byOid.set(r.oid, view)
@@ -120,7 +120,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
         ...common, kind: 'table', persistence: r.persistence, partitionBy: r.partition_by,
         partitionOf: r.partition_bound ? { parent: qname(...parents[0]!), bound: r.partition_bound } : null,
         inherits: r.partition_bound ? [] : parents.map((p) => qname(...p)),
-        options: [...json(r.options)].sort(), constraints: [], triggers: [], policies: [],
+        options: json(r.options), constraints: [], triggers: [], policies: [],
         rowSecurity: r.row_security, forceRowSecurity: r.force_row_security,
         replicaIdentity: r.replica_identity === 'i' ? `i ${r.replica_index}` : r.replica_identity,
       }
@@ -137,7 +137,8 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     const column: Column = {
       name: r.name, position: r.position, type: r.type, notNull: r.not_null, default: r.default,
       identity, generated: r.generated, collation: r.collation, comment: r.comment,
-      local: r.local, inherited: r.inherited,
+      local: r.local, inherited: r.inherited, grants: toGrants(r.grants),
+      storage: r.storage ?? null, statistics: r.statistics ?? null, typeStorage: r.type_storage,
     }
     owner.columns.push(column)
   }

@@ -43,6 +43,7 @@ export interface DomainCheck {
   name: string
   definition: string
   validated: boolean
+  comment: string | null
 }
 
 export interface Domain extends Named {
@@ -106,6 +107,13 @@ export interface Column {
   /** Declared by this table (false for a column only inherited from a parent or a partitioned table). */
   local: boolean
   inherited: boolean
+  /** SET STORAGE (p, e, m, x) when it differs from the type's; SET STATISTICS when set. */
+  storage: string | null
+  statistics: number | null
+  /** The type's own storage, which SET STORAGE goes back to. */
+  typeStorage: string
+  /** Column-level privileges (GRANT SELECT (col) ...). */
+  grants: Grant[]
 }
 
 export interface Constraint {

@@ -60,7 +60,8 @@ SELECT n.nspname AS schema, t.typname AS name,
        CASE WHEN t.typcollation <> b.typcollation
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
        (SELECT coalesce(json_agg(json_build_object(
-                 'name', k.conname, 'definition', pg_get_constraintdef(k.oid), 'validated', k.convalidated)
+                 'name', k.conname, 'definition', pg_get_constraintdef(k.oid), 'validated', k.convalidated,
+                 'comment', obj_description(k.oid, 'pg_constraint'))
                ORDER BY k.conname), '[]')
         FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c') AS checks,
        obj_description(t.oid, 'pg_type') AS comment,
@@ -157,6 +158,12 @@ SELECT a.attrelid::int AS oid, a.attname AS name, a.attnum AS position,
        CASE WHEN a.attcollation <> t.typcollation
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
        a.attislocal AS local, a.attinhcount > 0 AS inherited,
+       CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, t.typstorage::text AS type_storage,
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
+       (SELECT coalesce(json_agg(json_build_array(
+                 CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee) END,
+                 g.privilege_type, g.is_grantable) ORDER BY 1), '[]')
+        FROM aclexplode(a.attacl) g) AS grants,
        col_description(a.attrelid, a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
@@ -242,7 +249,7 @@ FROM pg_policy p`
  * element type; a column default is `default:<schema>.<table>.<column>`.
  */
 export const dependencies = `
-WITH objects AS (
+WITH raw AS (
   SELECT 'pg_class'::regclass AS classid, c.oid AS objid,
          CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
                         WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type'
@@ -300,6 +307,13 @@ WITH objects AS (
   SELECT 'pg_collation'::regclass, co.oid, 'collation:' || n.nspname || '.' || co.collname
   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
   WHERE ${userSchema('n.nspname')}
+),
+-- An extension's member (its types, functions) stands for the extension.
+objects AS (
+  SELECT r.classid, r.objid, coalesce('extension:' || x.extname, r.key) AS key
+  FROM raw r
+  LEFT JOIN pg_depend e ON e.classid = r.classid AND e.objid = r.objid AND e.deptype = 'e'
+  LEFT JOIN pg_extension x ON x.oid = e.refobjid
 )
 SELECT DISTINCT f.key AS "from", t.key AS "to",
        CASE WHEN d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 THEN a.attname END AS column
@@ -341,10 +355,7 @@ SELECT kind, count(*)::int AS count FROM (
   SELECT 'publication' FROM pg_publication
   UNION ALL
   SELECT 'default privileges' FROM pg_default_acl
-  UNION ALL
-  SELECT 'column privilege' FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE a.attacl IS NOT NULL AND ${userSchema('n.nspname')}
+
   UNION ALL
   SELECT 'table in a tablespace' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.reltablespace <> 0 AND ${userSchema('n.nspname')}

@@ -2,14 +2,14 @@
 // depends on an object being dropped or recreated (a view over a column whose type changes, a
 // trigger on a function that is recreated) is recreated with it: the cascade at the end.
 import {
-  key, qname, type Catalog, type Column, type Constraint, type Grant, type Index, type Policy,
+  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Index, type Policy,
   type Routine, type Sequence, type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
 
 export type ChangeKind =
   | 'schema' | 'extension' | 'collation' | 'type' | 'enum value' | 'sequence' | 'table' | 'column'
   | 'constraint' | 'index' | 'view' | 'function' | 'trigger' | 'policy' | 'default' | 'partition'
-  | 'parent' | 'row security' | 'replica identity' | 'comment' | 'privileges' | 'owned by'
+  | 'parent' | 'row security' | 'replica identity' | 'comment' | 'privileges' | 'owned by' | 'domain constraint'
 
 export interface Change {
   /** `recreate`: dropped and created again, because it changed in a way ALTER cannot express, or
@@ -142,9 +142,14 @@ export function compare(a: Catalog, b: Catalog): Comparison {
     }
     const why = old.kind !== v.kind ? `${old.kind} → ${v.kind}`
       : old.definition !== v.definition ? 'definition'
-      : old.options.join() !== v.options.join() ? `options ${old.options.join(', ') || 'none'} → ${v.options.join(', ') || 'none'}`
+      : [...old.options].sort().join() !== [...v.options].sort().join() ? `options ${old.options.join(', ') || 'none'} → ${v.options.join(', ') || 'none'}`
       : columnShape(old) !== columnShape(v) ? 'columns' : ''
-    if (why) { add({ action: 'recreate', kind: 'view', key: k, name, detail: why, from: old, to: v }); continue }
+    if (why) {
+      add({ action: 'recreate', kind: 'view', key: k, name, detail: why, from: old, to: v })
+      // Triggers it had are recreated with it (cascade); new ones are created here.
+      compareTriggers(add, name, [], v.triggers.filter((g) => !old.triggers.some((x) => x.name === g.name)))
+      continue
+    }
     commentChange(add, 'view', k, name, old.comment, v.comment, undefined, v)
     for (const c of v.columns) {
       const oc = old.columns.find((x) => x.name === c.name)
@@ -220,7 +225,7 @@ function compareType(add: Add, k: string, name: string, old: UserType, t: UserTy
       add({ action: 'recreate', kind: 'type', key: k, name, detail: `base type ${old.baseType} → ${t.baseType}`, from: old, to: t })
       return
     }
-    if (old.default !== t.default || old.notNull !== t.notNull || JSON.stringify(old.checks) !== JSON.stringify(t.checks)) {
+    if (old.default !== t.default || old.notNull !== t.notNull || JSON.stringify(old.checks.map(checkShape)) !== JSON.stringify(t.checks.map(checkShape))) {
       add({ action: 'alter', kind: 'type', key: k, name, detail: 'domain', from: old, to: t })
     }
   } else if (old.kind === 'composite' && t.kind === 'composite') {
@@ -229,7 +234,17 @@ function compareType(add: Add, k: string, name: string, old: UserType, t: UserTy
     }
   }
   commentChange(add, 'type', k, name, old.comment, t.comment, undefined, t)
+  if (old.kind === 'domain' && t.kind === 'domain') {
+    for (const c of t.checks) {
+      const o = old.checks.find((x) => x.name === c.name && x.definition === c.definition)
+      if (o || !old.checks.some((x) => x.name === c.name)) commentChange(add, 'domain constraint', k, `${name}.${c.name}`, o?.comment ?? null, o ? c.comment : null, undefined, { domain: t, check: c })
+    }
+  }
   grantsChange(add, k, name, old.grants, t.grants, 'type', t)
+}
+
+function checkShape(c: DomainCheck): [string, string, boolean] {
+  return [c.name, c.definition, c.validated]
 }
 
 /** The values to add when `to` is `from` with values inserted (order kept), else undefined. */
@@ -274,7 +289,7 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
   if (old.persistence !== t.persistence) {
     add({ action: 'alter', kind: 'table', key: k, name, detail: t.persistence === 'u' ? 'unlogged' : 'logged', from: old, to: t })
   }
-  if (old.options.join() !== t.options.join()) {
+  if ([...old.options].sort().join() !== [...t.options].sort().join()) {
     add({ action: 'alter', kind: 'table', key: k, name, detail: 'storage options', from: old, to: t })
   }
   // Partition of / inherits: detached first, attached after the columns agree.
@@ -292,6 +307,8 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
     if (!old.inherits.includes(p)) add({ action: 'create', kind: 'parent', key: k, name, detail: p, to: p, table })
   }
 
+  // Table privileges before column privileges: a table-level REVOKE takes the column ones along.
+  grantsChange(add, k, name, old.grants, t.grants, 'table', t)
   // Columns. Detaching a table from its parent makes its inherited columns its own.
   const oldCols = new Map(old.columns.filter((c) => c.local || !c.inherited || columnsBecomeLocal).map((c) => [c.name, c]))
   const newCols = new Map(ownColumns(t).map((c) => [c.name, c]))
@@ -301,6 +318,7 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
     if (!oc) { add({ action: 'create', kind: 'column', key: k, name: full, detail: c.type, to: c, table }); continue }
     for (const d of columnDiffs(oc, c)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from: oc, to: c, table })
     commentChange(add, 'column', k, full, oc.comment, c.comment, table, c)
+    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], 'column', { table: t, column: c })
   }
   for (const [cn, c] of oldCols) {
     if (!newCols.has(cn) && !t.columns.some((x) => x.name === cn)) {
@@ -348,7 +366,6 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
     add({ action: 'alter', kind: 'replica identity', key: k, name, detail: `${old.replicaIdentity} → ${t.replicaIdentity}`, from: old, to: t, table })
   }
   commentChange(add, 'table', k, name, old.comment, t.comment, undefined, t)
-  grantsChange(add, k, name, old.grants, t.grants, 'table', t)
 }
 
 function rls(t: Table): string {
@@ -393,6 +410,8 @@ function columnDiffs(a: Column, b: Column): string[] {
     out.push('identity options')
   }
   if (a.notNull !== b.notNull) out.push('not null')
+  if ((a.storage ?? null) !== (b.storage ?? null)) out.push('storage')
+  if ((a.statistics ?? null) !== (b.statistics ?? null)) out.push('statistics')
   return out
 }
 
@@ -407,6 +426,9 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
   // Sub-objects of a table that is dropped or recreated go and come with it.
   const doomedTables = new Set(changes.filter((c) => c.kind === 'table' && c.action !== 'create' && c.action !== 'alter').map((c) => c.name))
   const doomedColumns = new Set<string>()
+  // Columns whose type changes: PostgreSQL rebuilds their indexes and constraints itself, but
+  // refuses while a view, rule, trigger or policy uses them.
+  const retypedColumns = new Set<string>()
   const retyped = new Set<string>() // types recreated: columns of that type are converted
   for (const c of changes) {
     if (c.action === 'drop' || c.action === 'recreate') {
@@ -419,9 +441,10 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
         if (c.kind === 'type' && c.action === 'recreate') retyped.add(c.name)
       }
     }
-    if (c.kind === 'column' && c.action === 'alter' && ['type', 'becomes generated', 'generated expression'].includes(c.detail)) {
+    if (c.kind === 'column' && c.action === 'alter' && ['becomes generated', 'generated expression'].includes(c.detail)) {
       doomedColumns.add(`${c.table}\u0000${c.from.name}`)
     }
+    if (c.kind === 'column' && c.action === 'alter' && c.detail === 'type') retypedColumns.add(`${c.table}\u0000${c.from.name}`)
   }
   const has = (kind: ChangeKind, k: string, action?: Change['action']) =>
     changes.some((c) => c.kind === kind && c.key === k && (!action || c.action === action))
@@ -429,10 +452,11 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
   while (grew) {
     grew = false
     for (const d of a.dependencies) {
-      const target = d.column && d.to.startsWith('table:') ? doomedColumns.has(`${d.to.slice(6)}\u0000${d.column}`) : false
+      const [kind, rest] = [d.from.slice(0, d.from.indexOf(':')), d.from.slice(d.from.indexOf(':') + 1)]
+      const column = d.column && d.to.startsWith('table:') ? `${d.to.slice(6)}\u0000${d.column}` : ''
+      const target = column !== '' && (doomedColumns.has(column) || (retypedColumns.has(column) && ['view', 'function', 'trigger', 'policy'].includes(kind)))
       if (!doomed.has(d.to) && !target) continue
       if (doomed.has(d.from)) continue
-      const [kind, rest] = [d.from.slice(0, d.from.indexOf(':')), d.from.slice(d.from.indexOf(':') + 1)]
       const why = `depends on ${d.to.replace(':', ' ')}${d.column ? `.${d.column}` : ''}`
       const recreate = (c: Change) => {
         // An 'alter' of the same object is superseded by the recreate.
@@ -493,8 +517,10 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
           if (!target || !mentionsType(col.type, d.to.slice(5))) continue
           const name = `${rest}.${col.name}`
           if (changes.some((x) => x.kind === 'column' && x.name === name && x.detail === 'type')) continue
-          changes.push({ action: 'alter', kind: 'column', key: d.from, name, detail: 'type', from: col, to: target, table: rest })
-          doomedColumns.add(`${rest}\u0000${col.name}`)
+          // Before the column's other changes (a default of the new type needs the new type).
+          const first = changes.findIndex((x) => x.kind === 'column' && x.name === name)
+          changes.splice(first < 0 ? changes.length : first, 0, { action: 'alter', kind: 'column', key: d.from, name, detail: 'type', from: col, to: target, table: rest })
+          retypedColumns.add(`${rest}\u0000${col.name}`)
           grew = true
         }
       }

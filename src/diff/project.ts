@@ -138,8 +138,12 @@ export async function draftMigration(ctx: ProjectContext, name: string, dryRun: 
       '-- Review it (the WARNING and NOTE comments above statements first), then run: tinymigrate up',
       '',
     ].join('\n')
-    const up = `${header(`from ${source} to ${ctx.schema}`)}\n${pair.up.sql}\n`
-    const down = `${header(`from ${ctx.schema} back to ${source}`)}\n${pair.down.sql}\n`
+    // The no-transaction marker must stay the first line.
+    const file = (direction: string, sql: string, outside: boolean) => outside
+      ? `-- tinymigrate:no-transaction\n${header(direction)}\n${sql.replace(/^-- tinymigrate:no-transaction\n/, '')}\n`
+      : `${header(direction)}\n${sql}\n`
+    const up = file(`from ${source} to ${ctx.schema}`, pair.up.sql, pair.up.noTransaction)
+    const down = file(`from ${ctx.schema} back to ${source}`, pair.down.sql, pair.down.noTransaction)
     result.sql = { up, down }
     result.version = version
     if (dryRun) return result

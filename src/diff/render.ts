@@ -49,6 +49,11 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
   const changes = comparison.changes
   const dropped = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'table').map((c) => c.name))
   const droppedColumns = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'column').map((c) => c.name))
+  // Sequences that go while a column of the same table becomes an identity whose sequence takes
+  // their name: dropped just before it, not at the end.
+  const replaced = new Set(changes.filter((c) => c.kind === 'column' && c.detail === 'identity' && c.to?.identity && !c.from?.identity)
+    .map((c) => `${c.table!.slice(0, c.table!.indexOf('.'))}.${c.to.identity.sequence}`)
+    .filter((name) => a.sequences.has(name) && !b.sequences.has(name)))
   const hasChange = (kind: string, name: string, detail?: string) =>
     changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
 
@@ -112,6 +117,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
           // A sequence owned by a table or column that goes is dropped with it.
           const owner = s.ownedBy && `${s.ownedBy.schema}.${s.ownedBy.table}`
           if (owner && (dropped.has(owner) || droppedColumns.has(`${owner}.${s.ownedBy!.column}`))) break
+          if (replaced.has(c.name)) break
           step(3, `DROP SEQUENCE ${name};`, [c.key], { warnings: [`drops sequence ${c.name} and its current value`] })
         } else {
           raiseToMin(step, name, c.from, c.to, c.key)
@@ -148,7 +154,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'column':
-        renderColumn(step, c, a, b, hasChange)
+        renderColumn(step, c, a, b, hasChange, replaced)
         break
       case 'default': {
         const table = quoteQualified(c.table!)
@@ -180,7 +186,8 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
             n.push(`builds the index while holding a lock that blocks writes to ${c.table}; on a large table use instead, in its own migration with -- tinymigrate:no-transaction:`,
               `  ${concurrently(i.definition)};`)
           }
-          step(2, `${i.definition};`, [c.key], { notes: n })
+          // pg_get_indexdef says ON ONLY for a partitioned table: created that way the partitions would get no index.
+          step(2, `${i.definition.replace(/ ON ONLY /, ' ON ')};`, [c.key], { notes: n })
           comment(step, 2, 'INDEX', name, i.comment, c.key)
         }
         break
@@ -190,7 +197,8 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         const kind = (v.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW')
         if (c.action !== 'create') {
           const f = c.from as View
-          step(1, `DROP ${f.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW'} ${qi(f.schema, f.name)};`, [c.key], c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
+          const keys = [c.key, ...f.triggers.map((g) => key('trigger', `${f.schema}.${f.name}.${g.name}`))]
+          step(1, `DROP ${f.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW'} ${qi(f.schema, f.name)};`, keys, c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
         }
         if (c.action !== 'drop') {
           createView(step, c.to as View, c.key, kind)
@@ -246,8 +254,9 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
       case 'privileges': {
         const { grant, kind, object } = c.to as { grant: Grant[]; kind: string; object: any }
         const target = privilegeTarget(kind, object)
-        for (const g of groupGrants(c.from as Grant[])) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
-        for (const g of groupGrants(grant)) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
+        const columns = kind === 'column' ? ` (${quoteIdent(object.column.name)})` : ''
+        for (const g of groupGrants(c.from as Grant[], columns)) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
+        for (const g of groupGrants(grant, columns)) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
         break
       }
     }
@@ -344,6 +353,7 @@ function renderComment(step: StepFn, c: Change) {
     case 'constraint': target = `CONSTRAINT ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
     case 'trigger': target = `TRIGGER ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
     case 'policy': target = `POLICY ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
+    case 'domain constraint': target = `CONSTRAINT ${quoteIdent(object.check.name)} ON DOMAIN ${qi(object.domain.schema, object.domain.name)}`; break
     default: return
   }
   step(2, `COMMENT ON ${target} IS ${value};`, [c.key])
@@ -356,17 +366,18 @@ function privilegeTarget(kind: string, o: any): string {
     case 'type': return `TYPE ${qi(o.schema, o.name)}`
     case 'function': return `FUNCTION ${qi(o.schema, o.name)}(${identityArgs(o)})`
     case 'procedure': return `PROCEDURE ${qi(o.schema, o.name)}(${identityArgs(o)})`
+    case 'column': return `TABLE ${qi(o.table.schema, o.table.name)}`
     default: return `TABLE ${qi(o.schema, o.name)}`
   }
 }
 
 /** Grants of one grantee and grant option folded into one statement: `SELECT, INSERT`. */
-function groupGrants(grants: Grant[]): { grantee: string; privileges: string; grantable: boolean }[] {
+function groupGrants(grants: Grant[], columns = ''): { grantee: string; privileges: string; grantable: boolean }[] {
   const groups = new Map<string, { grantee: string; privileges: string[]; grantable: boolean }>()
   for (const g of grants) {
     const k = `${g.grantee}\u0000${g.grantable}`
     const entry = groups.get(k) ?? { grantee: g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee), privileges: [], grantable: g.grantable }
-    entry.privileges.push(g.privilege)
+    entry.privileges.push(`${g.privilege}${columns}`)
     groups.set(k, entry)
   }
   return [...groups.values()].map((g) => ({ ...g, privileges: g.privileges.join(', ') }))
@@ -408,10 +419,13 @@ function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
     if ((f.default ?? null) !== (t.default ?? null)) step(2, `ALTER DOMAIN ${name} ${t.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${t.default}`};`, [c.key])
     if (f.notNull !== t.notNull) step(2, `ALTER DOMAIN ${name} ${t.notNull ? 'SET' : 'DROP'} NOT NULL;`, [c.key])
     for (const k of f.checks) {
-      if (!t.checks.some((x) => JSON.stringify(x) === JSON.stringify(k))) step(1, `ALTER DOMAIN ${name} DROP CONSTRAINT ${quoteIdent(k.name)};`, [])
+      if (!t.checks.some((x) => x.name === k.name && x.definition === k.definition && x.validated === k.validated)) step(1, `ALTER DOMAIN ${name} DROP CONSTRAINT ${quoteIdent(k.name)};`, [])
     }
     for (const k of t.checks) {
-      if (!f.checks.some((x: any) => JSON.stringify(x) === JSON.stringify(k))) step(2, `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition};`, [c.key])
+      if (!f.checks.some((x: any) => x.name === k.name && x.definition === k.definition && x.validated === k.validated)) {
+        step(2, `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition};`, [c.key])
+        if (k.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(k.name)} ON DOMAIN ${name} IS ${quoteLiteral(k.comment)};`, [c.key])
+      }
     }
   } else if (t.kind === 'composite' && c.from.kind === 'composite') {
     const f = c.from
@@ -439,6 +453,7 @@ function createType(step: StepFn, t: UserType, k: string, needs: string[]) {
     if (t.notNull) sql += ' NOT NULL'
     for (const c of t.checks) sql += `\n  CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`
     step(2, `${sql};`, [k], { needs })
+    for (const c of t.checks) if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON DOMAIN ${name} IS ${quoteLiteral(c.comment)};`, [k])
   } else {
     const attrs = t.attributes.map((x) => `  ${quoteIdent(x.name)} ${x.type}${x.collation ? ` COLLATE ${x.collation}` : ''}`)
     step(2, `CREATE TYPE ${name} AS (\n${attrs.join(',\n')}\n);`, [k], { needs })
@@ -491,6 +506,18 @@ function raiseToMin(step: StepFn, name: string, from: SequenceOptions, to: Seque
 
 // --- tables ----------------------------------------------------------------------------------
 
+const storageNames: Record<string, string> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' }
+
+function storageName(code: string): string {
+  return storageNames[code] ?? 'EXTENDED'
+}
+
+/** SET STORAGE / SET STATISTICS that CREATE TABLE cannot say. */
+function columnSettings(step: StepFn, table: string, c: Column, k: string) {
+  if (c.storage) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET STORAGE ${storageName(c.storage)};`, [k])
+  if (c.statistics !== null && c.statistics !== undefined) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET STATISTICS ${c.statistics};`, [k])
+}
+
 function columnDefinition(t: Table, c: Column): string {
   let sql = `${quoteIdent(c.name)} ${c.type}`
   if (c.collation) sql += ` COLLATE ${c.collation}`
@@ -513,6 +540,8 @@ function identityClause(t: Table, c: Column): string {
 function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: Change[]) {
   const t = (c.to ?? c.from) as Table
   const name = qi(t.schema, t.name)
+  // A partition goes with its partitioned table.
+  if (c.action === 'drop' && (c.from as Table).partitionOf && changes.some((x) => x.kind === 'table' && x.action !== 'create' && x.action !== 'alter' && x.name === (c.from as Table).partitionOf!.parent)) return
   if (c.action === 'drop' || c.action === 'recreate') {
     const f = c.from as Table
     const warnings = [`drops table ${c.name} and all its rows`]
@@ -591,6 +620,14 @@ function createTable(step: StepFn, t: Table, k: string) {
   comment(step, 2, 'TABLE', name, t.comment, k)
   for (const c of t.columns) if (c.comment) step(2, `COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`, [k])
   grantsOn(step, 'TABLE', name, [], t.grants, 'table', k)
+  for (const c of t.columns) columnGrants(step, name, c, k)
+  for (const c of t.columns) columnSettings(step, name, c, k)
+}
+
+function columnGrants(step: StepFn, table: string, c: Column, k: string) {
+  for (const g of groupGrants(c.grants ?? [], ` (${quoteIdent(c.name)})`)) {
+    step(2, `GRANT ${g.privileges} ON TABLE ${table} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [k])
+  }
 }
 
 // --- columns -----------------------------------------------------------------------------------
@@ -631,7 +668,7 @@ function rewrites(from: string, to: string): boolean {
   return true
 }
 
-function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange: (kind: string, name: string, detail?: string) => boolean) {
+function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange: (kind: string, name: string, detail?: string) => boolean, replaced: Set<string>) {
   const table = quoteQualified(c.table!)
   const t = (b.tables.get(c.table!) ?? a.tables.get(c.table!))!
   const existing = a.tables.get(c.table!)
@@ -648,6 +685,8 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
     if (droppedSame) notes.push(`possible rename: ${droppedSame.name} is dropped and has the same type; to keep its data, replace the DROP and the ADD with:`, `  ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(droppedSame.name)} TO ${column};`)
     alter(`ADD COLUMN ${columnDefinition(t, col)}`, { notes })
     if (col.comment) step(2, `COMMENT ON COLUMN ${table}.${column} IS ${quoteLiteral(col.comment)};`, [c.key])
+    columnGrants(step, table, col, c.key)
+    columnSettings(step, table, col, c.key)
     return
   }
   if (c.action === 'drop' && c.detail === 'becomes inherited') {
@@ -703,10 +742,13 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       break
     case 'identity':
       if (f.identity && to.identity) alter(`ALTER COLUMN ${column} SET GENERATED ${to.identity.always ? 'ALWAYS' : 'BY DEFAULT'}`)
-      else if (f.identity) alter(`ALTER COLUMN ${column} DROP IDENTITY`)
+      // Early: its sequence goes with it, and a sequence of the same name may be created next.
+      else if (f.identity) step(1, `ALTER TABLE ${table} ALTER COLUMN ${column} DROP IDENTITY;`, [c.key])
       else {
         if (f.default !== null && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
         if (!f.notNull) alter(`ALTER COLUMN ${column} SET NOT NULL`)
+        // A serial's sequence of the same name that goes must go first, or the identity's gets another name.
+        if (replaced.has(`${t.schema}.${to.identity!.sequence}`)) step(2, `DROP SEQUENCE ${qi(t.schema, to.identity!.sequence)};`, [c.key])
         alter(`ALTER COLUMN ${column} ADD ${identityClause(t, to)}`)
       }
       break
@@ -729,6 +771,12 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       }
       break
     }
+    case 'storage':
+      alter(`ALTER COLUMN ${column} SET STORAGE ${storageName(to.storage ?? to.typeStorage)}`)
+      break
+    case 'statistics':
+      alter(`ALTER COLUMN ${column} SET STATISTICS ${to.statistics ?? -1}`)
+      break
     case 'not null':
       if (to.notNull) {
         // An identity column is NOT NULL by itself; ADD GENERATED above sets it.
@@ -825,9 +873,15 @@ function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
   const noTransaction = added.length > 0 && out.some((s) => !/^ALTER TYPE .* ADD VALUE /.test(s.sql) && added.some((v) => s.sql.includes(v)))
   if (noTransaction) {
     const i = out.findIndex((s) => s.sql.startsWith('SET LOCAL check_function_bodies'))
-    if (i >= 0) out[i]!.sql = 'SET check_function_bodies = off;'
+    if (i >= 0) {
+      out[i]!.sql = 'SET check_function_bodies = off;'
+      out.push({ phase: 3, sql: 'RESET check_function_bodies;', keys: [], needs: [], warnings: [], notes: [] })
+    }
   }
   const warnings = out.flatMap((s) => s.warnings)
-  const sql = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')
+  const body = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')
+  const sql = noTransaction
+    ? `-- tinymigrate:no-transaction\n-- NOTE: runs statement by statement, outside a transaction: it adds enum values (${added.join(', ')}) and uses them, which PostgreSQL allows only after the values are committed.\n\n${body}`
+    : body
   return { sql, statements: out, warnings, noTransaction }
 }

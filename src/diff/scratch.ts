@@ -7,7 +7,7 @@ import { TinymigrateError } from '../errors.js'
 import { quoteIdent } from '../ident.js'
 import { redactUrl } from '../redact.js'
 import { shapeOf } from '../shape.js'
-import { locate, splitStatements } from '../sqltext.js'
+import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
 
 export interface ScratchHost {
   /** `server` or `embedded`: said in the output, so a user knows where the replay ran. */
@@ -101,7 +101,8 @@ export interface Script {
  */
 export async function runScript(db: Db, script: Script, hint?: string): Promise<void> {
   const shape = shapeOf(script.text)
-  const parts = shape.mode === 'statements'
+  const outside = shape.mode === 'statements' || hasNoTransactionMarker(script.text)
+  const parts = outside
     ? splitStatements(script.text).statements.map((s) => ({ text: s.text, base: s.start }))
     : [{ text: script.text, base: 0 }]
   for (const part of parts) {
@@ -111,7 +112,7 @@ export async function runScript(db: Db, script: Script, hint?: string): Promise<
       let pg = error as { message?: string; position?: string; detail?: string; hint?: string; code?: string }
       if (!pg.code || pg.code.length !== 5) throw error
       let base = part.base
-      if (pg.position === undefined && shape.mode !== 'statements') {
+      if (pg.position === undefined && !outside) {
         // No position (most DDL errors): find the statement by running them one by one, then roll back.
         const found = await findFailing(db, script.text)
         if (found) ({ error: pg, base } = found)
