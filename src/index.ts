@@ -749,16 +749,21 @@ export async function baseline(options: BaselineOptions): Promise<BaselineResult
     }
     const upPath = join(dir, `${base}.up.sql`)
     const downPath = join(dir, `${base}.down.sql`)
+    for (const path of [upPath, downPath]) {
+      if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { files: [path], next: 'Move it away, or pick another name.' })
+    }
     mkdirSync(dir, { recursive: true })
-    writeFileSync(upPath, drafted.up, { flag: 'wx' })
+    const written: string[] = []
     try {
-      writeFileSync(downPath, drafted.down, { flag: 'wx' })
+      for (const [path, text] of [[upPath, drafted.up], [downPath, drafted.down]] as const) {
+        writeFileSync(path, text, { flag: 'wx' })
+        written.push(path)
+      }
       await ensureHistory(s.db, s.history)
       await s.db.transaction('', [], [write])
     } catch (error) {
       // Not recorded: files that were never applied anywhere must not look like a baseline.
-      rmSync(upPath, { force: true })
-      if ((error as { code?: string }).code !== 'EEXIST') rmSync(downPath, { force: true })
+      for (const path of written) rmSync(path, { force: true })
       throw error
     }
     return { ...result, up: upPath, down: downPath, current: version }

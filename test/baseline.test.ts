@@ -271,7 +271,7 @@ test('baseline --dry-run prints both files and the history write and records not
   assert.deepEqual(await historyVersions(db), [version])
   assert.equal((await db.sql`select count(*)::int as n from flyway_schema_history`)[0]!.n, 1)
   assert.match(up, /^-- Not included \(tinymigrate does not read them\): 1 text search configuration\.$/m)
-  assert.equal(run.stderr.split('\n')[0], 'warning not in the baseline (tinymigrate does not read them; add them to it by hand): 1 × text search configuration')
+  assert.equal(dry.stderr.split('\n')[0], 'warning not in the baseline (tinymigrate does not read them; add them to it by hand): 1 × text search configuration')
 })
 
 test('baseline takes the migration lock of up: while another runner holds it, it waits, then gives up with nothing written', async (t) => {

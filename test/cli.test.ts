@@ -513,7 +513,7 @@ test('--help: top level lists every command; each command has usage, a sentence,
   const aliasUsage: Record<string, string> = {
     upgrade: 'Usage: tinymigrate upgrade head | +N | VERSION\n       (the same as up [N] [--to VERSION])',
     downgrade: 'Usage: tinymigrate downgrade -N | VERSION | base\n       (the same as down [N] [--to VERSION] [--all])',
-    revision: 'Usage: tinymigrate revision -m <name>\n       (the same as new <name>)',
+    revision: 'Usage: tinymigrate revision -m <name> [--autogenerate]\n       (the same as new <name>)',
   }
   for (const [alias, name] of [['upgrade', 'up'], ['downgrade', 'down'], ['revision', 'new'], ['migrate', 'up'], ['rollback', 'down']]) {
     const r = await runCli([alias!, '--help'])
