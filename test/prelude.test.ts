@@ -12,7 +12,7 @@ import { introspect } from '../src/catalog/introspect.js'
 import { openDb } from '../src/db.js'
 import { compare } from '../src/diff/compare.js'
 import { describeChange } from '../src/diff/draft.js'
-import { baseline, check, migrate } from '../src/index.js'
+import { check, migrate, type BaselineResult } from '../src/index.js'
 import { rejection } from './assertions.js'
 import { adminSql, cli, expectExit, freshDatabase, migrationsDir, tempDir, type FreshDatabase } from './helpers.js'
 
@@ -112,7 +112,9 @@ test('baseline --prelude leaves out what the prelude creates: the baseline runs 
   const prelude = path.join(await tempDir(t, 'tm-prelude-'), 'prelude.sql')
   await writeFile(prelude, LEGACY)
 
-  const result = await baseline({ url: db.url, dir, name: 'initial', prelude })
+  const run = await cli(db, dir, 'baseline', 'initial', '--prelude', prelude, '--json')
+  expectExit(run, 0, 'baseline --prelude')
+  const result = JSON.parse(run.stdout) as BaselineResult
   assert.match(result.sql.up, /^CREATE TABLE "public"\."orders" \($/m)
   assert.doesNotMatch(result.sql.up, /CREATE TABLE "public"\."legacy_users"/)
   assert.match(result.sql.up, new RegExp(`^-- Left out: what ${escape(prelude)} \\(the prelude\\) creates; it exists before the first migration\\.$`, 'm'))
