@@ -12,7 +12,10 @@ export interface Sample {
 export type Result =
   | { kind: 'ratio'; workload: string; timed: Sample; baseline: Sample; ratio: number; target: number | null }
   | { kind: 'memory'; workload: string; command: string; method: string; medianMb: number; samplesMb: number[]; limitMb: number }
-  | { kind: 'not-built'; workload: string }
+  /** A wall time under a limit, with baselines printed beside it. */
+  | { kind: 'absolute'; workload: string; timed: Sample; baselines: Sample[]; limitMs: number }
+  /** What a command takes beyond a baseline it includes (loading the schemas it compares). */
+  | { kind: 'beyond'; workload: string; timed: Sample; baseline: Sample; beyondMs: number; limitMs: number | null }
 
 export interface Environment {
   date: string
@@ -30,7 +33,8 @@ export interface Environment {
 function ok(r: Result): boolean | null {
   if (r.kind === 'ratio') return r.target === null ? null : r.ratio <= r.target
   if (r.kind === 'memory') return r.medianMb < r.limitMb
-  return null
+  if (r.kind === 'absolute') return r.timed.medianMs < r.limitMs
+  return r.limitMs === null ? null : r.beyondMs < r.limitMs
 }
 
 function ms(n: number): string {
@@ -46,8 +50,11 @@ function row(r: Result): string[] {
         r.target === null ? 'info' : `≤ ${r.target.toFixed(1)}x`, verdict]
     case 'memory':
       return [r.workload, `${r.medianMb.toFixed(1)} MB`, '', '', `< ${r.limitMb} MB`, verdict]
-    case 'not-built':
-      return [r.workload, 'not built', '', '', '', '']
+    case 'absolute':
+      return [r.workload, ms(r.timed.medianMs), r.baselines.map((x) => `${ms(x.medianMs)} (${x.label})`).join(', '), '', `< ${ms(r.limitMs)}`, verdict]
+    case 'beyond':
+      return [r.workload, ms(r.timed.medianMs), `${ms(r.baseline.medianMs)} (${r.baseline.label})`, `+${ms(r.beyondMs)}`,
+        r.limitMs === null ? 'info' : `< +${ms(r.limitMs)}`, verdict]
   }
 }
 
@@ -67,11 +74,11 @@ export function renderText(env: Environment, results: Result[]): string {
     `scratch   ${env.scratch} (cluster data dir and generated files)`,
     `runs      ${env.runs} per figure (median; whole-process wall time, spawn to exit), after one warm-up`,
   ]
-  const body = table(['workload', 'timed (median)', 'baseline (median)', 'ratio', 'target', 'ok'], results.map(row))
+  const body = table(['workload', 'timed (median)', 'baseline (median)', 'ratio / beyond', 'target', 'ok'], results.map(row))
   const commands = results.flatMap((r) => {
-    if (r.kind === 'ratio') return [`${r.workload}:`, `  timed     ${r.timed.command}`, `  baseline  ${r.baseline.command}`]
-    if (r.kind === 'memory') return [`${r.workload}:`, `  measured  ${r.method}: ${r.command}`]
-    return []
+    if (r.kind === 'ratio' || r.kind === 'beyond') return [`${r.workload}:`, `  timed     ${r.timed.command}`, `  baseline  ${r.baseline.command}`]
+    if (r.kind === 'absolute') return [`${r.workload}:`, `  timed     ${r.timed.command}`, ...r.baselines.map((x) => `  baseline  ${x.command}`)]
+    return [`${r.workload}:`, `  measured  ${r.method}: ${r.command}`]
   })
   return [...head, '', body, '', `commands (<tmp> = ${env.tmp}, removed after the run):`, ...commands].join('\n') + '\n'
 }
@@ -87,8 +94,10 @@ export function renderJson(env: Environment, results: Result[]): string {
           return { workload: r.workload, timed: sample(r.timed), baseline: sample(r.baseline), ratio: round(r.ratio), target: r.target, ok: ok(r) }
         case 'memory':
           return { workload: r.workload, command: r.command, method: r.method, medianMb: round(r.medianMb), samplesMb: r.samplesMb.map(round), limitMb: r.limitMb, ok: ok(r) }
-        case 'not-built':
-          return { workload: r.workload, status: 'not built', ok: null }
+        case 'absolute':
+          return { workload: r.workload, timed: sample(r.timed), baselines: r.baselines.map(sample), limitMs: r.limitMs, ok: ok(r) }
+        case 'beyond':
+          return { workload: r.workload, timed: sample(r.timed), baseline: sample(r.baseline), beyondMs: round(r.beyondMs), limitMs: r.limitMs, ok: ok(r) }
       }
     }),
   }

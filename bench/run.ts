@@ -1,7 +1,7 @@
 // Benchmark: `npm run bench` starts its own PostgreSQL cluster, times tinymigrate against
 // baselines measured in the same run, and prints one small table (or one JSON document with
 // --json). A figure never fails the run: the exit code is 0 unless something crashed.
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +10,7 @@ import {
   adminUrl, cleanEnv, findPgBin, interrupt, interruption, missingBinaries, printLogTail, signalCurrent,
   signalExitCode, startCluster, stopCluster, which, type Cluster, type PgBin,
 } from '../test/cluster.js'
-import { writeMigrations, writePsqlScript } from './fixtures.js'
+import { schemaText, writeLoadScripts, writeMigrations, writePsqlScript, writeSchemaProject, type Migration } from './fixtures.js'
 import { median, peakRssKb, rssMethod, timeRun, type Command } from './measure.js'
 import { renderJson, renderText, type Environment, type Result, type Sample } from './report.js'
 
@@ -34,8 +34,10 @@ interface Step {
 const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = path.join(root, 'bin', 'tinymigrate.js')
+const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000']
 const usageText = [
-  'usage: node dist/bench/run.js [--json]   (npm run bench [-- --json])',
+  'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
+  `  workloads: ${workloadNames.join(', ')} (default: all)`,
   '  BENCH_RUNS=N       runs per figure (default 7)',
   '  BENCH_TMPDIR=dir   where the cluster and generated files go (default /dev/shm on Linux, else the temp dir)',
 ].join('\n') + '\n'
@@ -115,23 +117,25 @@ async function once(step: Step): Promise<number> {
 }
 
 /**
- * Time both sides `runs` times after one warm-up each, interleaved and in alternating order, so
- * drift (a warming cache, a busy neighbour) lands on both sides alike.
+ * Time every step `runs` times after one warm-up each, interleaved and in rotating order, so
+ * drift (a warming cache, a busy neighbour) lands on every step alike.
  */
-async function paired(b: Bench, workload: string, timed: Step, baseline: Step): Promise<[Sample, Sample]> {
-  progress(`${workload}: ${b.runs} runs of each side after a warm-up`)
-  const t: number[] = []
-  const base: number[] = []
+async function interleaved(b: Bench, workload: string, steps: Step[]): Promise<Sample[]> {
+  progress(`${workload}: ${b.runs} runs of each of ${steps.length} commands after a warm-up`)
+  const ms: number[][] = steps.map(() => [])
   for (let i = 0; i <= b.runs; i++) {
-    const first = i % 2 === 0
-    const a = await once(first ? timed : baseline)
-    const z = await once(first ? baseline : timed)
-    if (i === 0) continue
-    t.push(first ? a : z)
-    base.push(first ? z : a)
+    for (let k = 0; k < steps.length; k++) {
+      const at = (i + k) % steps.length
+      const took = await once(steps[at]!)
+      if (i > 0) ms[at]!.push(took)
+    }
   }
-  const sample = (s: Step, ms: number[]): Sample => ({ label: s.label, command: s.cmd.shown, medianMs: median(ms), samplesMs: ms })
-  return [sample(timed, t), sample(baseline, base)]
+  return steps.map((s, k) => ({ label: s.label, command: s.cmd.shown, medianMs: median(ms[k]!), samplesMs: ms[k]! }))
+}
+
+async function paired(b: Bench, workload: string, timed: Step, baseline: Step): Promise<[Sample, Sample]> {
+  const [t, base] = await interleaved(b, workload, [timed, baseline])
+  return [t!, base!]
 }
 
 function ratio(workload: string, [timed, baseline]: [Sample, Sample], target: number | null): Result {
@@ -157,9 +161,9 @@ async function noopUp(b: Bench): Promise<Result[]> {
   return results
 }
 
-async function apply(b: Bench, dir: string): Promise<Result> {
+async function apply(b: Bench, dir: string, list: Migration[]): Promise<Result> {
   const script = path.join(b.tmp, 'apply1000.psql')
-  writePsqlScript(script, dir, writeMigrations(dir, 1000))
+  writePsqlScript(script, dir, list)
   const samples = await paired(b, 'apply 1,000',
     { label: 'tinymigrate up', cmd: tinymigrate(b, 'up', 'bench_apply', dir), ...fresh(b, 'bench_apply') },
     { label: 'psql -f script', cmd: psqlScript(b, 'bench_psql', script), ...fresh(b, 'bench_psql') })
@@ -193,13 +197,79 @@ async function memory(b: Bench, dir: string): Promise<Result> {
   return { kind: 'memory', workload: 'peak RSS of up applying 1,000', command: cmd.shown, method, medianMb: median(mb), samplesMb: mb, limitMb: 100 }
 }
 
-async function runAll(b: Bench): Promise<Result[]> {
+// --- check and diff --------------------------------------------------------
+
+/** The bare start of the embedded engine: a new in-memory PGlite (initdb) and one query. */
+const barePglite = [
+  'import { PGlite } from "@electric-sql/pglite"',
+  'const pg = await PGlite.create()',
+  'await pg.query("select 1")',
+  'await pg.close()',
+].join('; ')
+
+/**
+ * `check` on the repository's example project with no server anywhere: in-memory scratch
+ * databases, in a new process each time (the snapshot of a fresh data directory that the first
+ * run saves is there, as on any machine after its first check).
+ */
+async function checkEmbedded(b: Bench): Promise<Result> {
+  const project = path.join(b.tmp, 'example')
+  cpSync(path.join(root, 'migrations'), path.join(project, 'migrations'), { recursive: true })
+  const check = { ...command(process.execPath, [cli, 'check']), cwd: project }
+  check.shown = `cd ${quoteArg(project.replaceAll(b.tmp, '<tmp>'))} && ${check.shown}`
+  const [timed, ...baselines] = await interleaved(b, 'check, embedded', [
+    { label: 'tinymigrate check', cmd: check },
+    { label: 'node -e 0', cmd: nodeNothing() },
+    { label: 'PGlite start', cmd: command(process.execPath, ['--input-type=module', '-e', barePglite]) },
+  ])
+  return { kind: 'absolute', workload: 'check, no server, example project', timed: timed!, baselines, limitMs: 2000 }
+}
+
+/**
+ * `check --url` and `diff --url` on 1,000 tables: scratch databases on the cluster. What they add
+ * to loading both sides (psql creating a database and running the migrations into it, then
+ * another for schema.sql) is reading both catalogs (the first while the second side loads),
+ * comparing, dropping the two databases, and for diff drafting and checking the pair.
+ */
+async function schemaWork(b: Bench): Promise<Result[]> {
+  const tables = 1000
+  const project = writeSchemaProject(path.join(b.tmp, 'tables1000', 'migrations'), tables)
+  const scripts = writeLoadScripts(path.join(b.tmp, 'tables1000', 'load_'), project, 'bench_load')
+  const psql = (script: string) => `${quoteArg(b.psql)} -X -q -v ON_ERROR_STOP=1 -d ${quoteArg(dbUrl(b, 'postgres'))} -f ${quoteArg(script)}`
+  const both = `${psql(scripts.migrated)} && ${psql(scripts.declared)}`
+  const load: Step = {
+    label: 'psql: load both',
+    cmd: command('/bin/sh', ['-c', both]),
+    after: async () => {
+      await dropDb(b, 'bench_load_migrated')
+      await dropDb(b, 'bench_load_declared')
+    },
+  }
+  const verb = (...args: string[]) => command(process.execPath, [cli, ...args, '--url', dbUrl(b, 'postgres'), '--dir', project.dir])
+  const [check, loaded] = await interleaved(b, 'check, 1,000 tables', [{ label: 'tinymigrate check', cmd: verb('check') }, load])
+  const results: Result[] = [beyond('check --url, 1,000 tables: introspect + compare', check!, loaded!, 1000)]
+  writeFileSync(project.schema, schemaText(tables, tables / 2))
+  const [diff, loadedAgain] = await interleaved(b, 'diff, 1,000 tables, one changed', [{ label: 'tinymigrate diff', cmd: verb('diff', 'change', '--dry-run') }, load])
+  results.push(beyond('diff --url, 1,000 tables, 1 changed: + draft + check the pair', diff!, loadedAgain!, null))
+  return results
+}
+
+function beyond(workload: string, timed: Sample, baseline: Sample, limitMs: number | null): Result {
+  return { kind: 'beyond', workload, timed, baseline, beyondMs: timed.medianMs - baseline.medianMs, limitMs }
+}
+
+async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   const dir = path.join(b.tmp, 'apply1000')
-  const results = await noopUp(b)
-  results.push(await apply(b, dir))
-  results.push(await status(b, dir))
-  results.push(await memory(b, dir))
-  results.push({ kind: 'not-built', workload: 'introspect + compare (check)' })
+  const wanted = (name: string) => only.length === 0 || only.includes(name)
+  const results: Result[] = []
+  if (wanted('noop')) results.push(...await noopUp(b))
+  // status and memory read the folder that apply writes.
+  const list = wanted('apply') || wanted('status') || wanted('memory') ? writeMigrations(dir, 1000) : []
+  if (wanted('apply')) results.push(await apply(b, dir, list))
+  if (wanted('status')) results.push(await status(b, dir))
+  if (wanted('memory')) results.push(await memory(b, dir))
+  if (wanted('check-embedded')) results.push(await checkEmbedded(b))
+  if (wanted('check-1000')) results.push(...await schemaWork(b))
   return results
 }
 
@@ -261,7 +331,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usageText)
     return 0
   }
-  const unknown = argv.filter((a) => a !== '--json')
+  const only = argv.filter((a) => a !== '--json')
+  const unknown = only.filter((a) => !workloadNames.includes(a))
   if (unknown.length > 0) {
     process.stderr.write(`unknown argument ${unknown[0]}\n${usageText}`)
     return 2
@@ -292,7 +363,7 @@ async function main(argv: string[]): Promise<number> {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'tinymigrate-bench-'))
     const b: Bench = { cluster, admin, psql, runs, tmp }
     const env = await environment(b, argv)
-    const results = await runAll(b)
+    const results = await runAll(b, only)
     process.stdout.write(argv.includes('--json') ? renderJson(env, results) : renderText(env, results))
     return 0
   } catch (err) {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
+import { setFlagsFromString } from 'node:v8'
 import mri from 'mri'
 import { TinymigrateError, type ErrorCode } from '../errors.js'
 import type { Event } from '../events.js'
@@ -55,6 +56,11 @@ export function start(argv: string[]): void {
 }
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  // The embedded engine's WebAssembly runs for seconds at most in one command. Compiled by V8's
+  // baseline compiler alone, it starts and replays with a third of the CPU time that optimising
+  // it in the background costs (on 2 cores, that compilation also competes for the CPU). Only
+  // code compiled from now on is affected, and nothing but PGlite is WebAssembly here.
+  setFlagsFromString('--liftoff-only')
   const env = options.env ?? process.env
   const stdout = options.stdout ?? ((t: string) => { process.stdout.write(t) })
   const stderr = options.stderr ?? ((t: string) => { process.stderr.write(t) })

@@ -17,26 +17,37 @@ export interface Side {
 
 /** A fresh scratch database: its catalog before anything runs is what "empty" means on this engine. */
 export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Side> {
-  const db = await host.create()
-  if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
+  const { db } = await freshDb(host, prelude)
   return { db, catalog: await introspect(db) }
 }
 
+/** A fresh scratch database with the prelude run, for a side whose empty catalog is not needed. */
+export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db: Db }> {
+  const db = await host.create()
+  if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
+  return { db }
+}
+
+/** Runs every migration's up file in order on `side.db`, then reads the result. */
+export async function replay(side: { db: Db }, files: MigrationFile[], prelude?: string): Promise<Side> {
+  await runMigrations(side.db, files, prelude)
+  return { db: side.db, catalog: await introspect(side.db) }
+}
+
 /**
- * Runs every migration's up file in order on `side.db`, then reads the result. A file that names
- * something missing may need what the real database had before the first migration: the error
- * says where the prelude goes (`prelude`: the path of the one given, if any).
+ * Runs every migration's up file in order on `db`. A file that names something missing may need
+ * what the real database had before the first migration: the error says where the prelude goes
+ * (`prelude`: the path of the one given, if any).
  */
-export async function replay(side: Side, files: MigrationFile[], prelude?: string): Promise<Side> {
+export async function runMigrations(db: Db, files: MigrationFile[], prelude?: string): Promise<void> {
   for (const f of files) {
     try {
-      await runScript(side.db, f.up)
+      await runScript(db, f.up)
     } catch (error) {
       if (!(error instanceof TinymigrateError) || error.code !== 'SQL_FAILED') throw error
       throw new TinymigrateError(error.code, error.message, { ...error, next: replayHint(f.up.path, error.sqlState ?? '', prelude) })
     }
   }
-  return { db: side.db, catalog: await introspect(side.db) }
 }
 
 /** SQLSTATEs of a name that does not exist (relation, role, schema, function, column, type or object). */
@@ -50,7 +61,7 @@ export function replayHint(path: string, sqlState: string, prelude: string | und
   return `If ${path} needs something the real database had before the first migration (a role, an extension, a table), ${where}; the prelude runs on every scratch database first. Otherwise fix ${path}. Then run the command again.`
 }
 
-export async function load(side: Side, schema: Script): Promise<Side> {
+export async function load(side: { db: Db }, schema: Script): Promise<Side> {
   await runScript(side.db, schema)
   return { db: side.db, catalog: await introspect(side.db) }
 }

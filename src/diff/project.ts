@@ -10,7 +10,7 @@ import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { extensionsIn } from '../pglite.js'
 import { compare, type Change } from './compare.js'
-import { describeChange, describeNotCompared, draftPair, emptySide, load, replay, verify, type Side } from './draft.js'
+import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, replay, runMigrations, verify, type Side } from './draft.js'
 import { render } from './render.js'
 import { scratchHost, type ScratchHost, type Script } from './scratch.js'
 
@@ -111,13 +111,31 @@ async function currentSide(ctx: ProjectContext, host: ScratchHost, prelude: Scri
 
 const record = (m: Map<string, number>) => Object.fromEntries(m)
 
+/**
+ * The replayed migrations and `schema.sql`, each read into a catalog. On a server the reading of
+ * the first overlaps the loading of the second (each has its own backend, and reading a catalog is
+ * the server's work); the SQL itself still runs one side after the other, so a role that a
+ * migration creates is there for `schema.sql`, as before. The first error wins, as in that order.
+ */
+async function replayAndLoad(ctx: ProjectContext, host: ScratchHost, prelude: Script | undefined, schema: Script): Promise<[Side, Side]> {
+  if (!host.concurrent) return [await replay(await freshDb(host, prelude), ctx.files, prelude?.path), await load(await freshDb(host, prelude), schema)]
+  const { db } = await freshDb(host, prelude)
+  await runMigrations(db, ctx.files, prelude?.path)
+  const reading = introspect(db)
+  const [current, wanted] = await Promise.allSettled([reading, (async () => load(await freshDb(host, prelude), schema))()])
+  if (current.status === 'rejected') throw current.reason
+  if (wanted.status === 'rejected') throw wanted.reason
+  return [{ db, catalog: current.value }, wanted.value]
+}
+
 export async function draftMigration(ctx: ProjectContext, name: string, dryRun: boolean): Promise<DraftResult> {
   const label = slug(name)
   if (!label) throw new TinymigrateError('USAGE', `"${name}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate diff add_orders' })
   const schema = schemaScript(ctx)
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
-    const { side: current } = await currentSide(ctx, host, prelude)
-    const wanted = await load(await emptySide(host, prelude), schema)
+    const [current, wanted] = ctx.live
+      ? [(await currentSide(ctx, host, prelude)).side, await load(await freshDb(host, prelude), schema)]
+      : await replayAndLoad(ctx, host, prelude, schema)
     const pair = draftPair(current.catalog, wanted.catalog)
     const result: DraftResult = {
       changed: pair.changes.length > 0, version: null, up: null, down: null,
@@ -171,10 +189,9 @@ export async function draftMigration(ctx: ProjectContext, name: string, dryRun: 
 export async function checkSchema(ctx: ProjectContext): Promise<CheckResult> {
   const schema = schemaScript(ctx)
   return withHost(ctx, [schema.text, ...ctx.files.map((f) => f.up.text)], async (host, prelude) => {
-    const current = ctx.live
-      ? { catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }
-      : await replay(await emptySide(host, prelude), ctx.files, prelude?.path)
-    const wanted = await load(await emptySide(host, prelude), schema)
+    const [current, wanted] = ctx.live
+      ? [{ catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }, await load(await freshDb(host, prelude), schema)]
+      : await replayAndLoad(ctx, host, prelude, schema)
     const comparison = compare(current.catalog, wanted.catalog)
     return {
       ok: comparison.changes.length === 0,
@@ -199,7 +216,7 @@ export async function pullSchema(ctx: ProjectContext): Promise<PullResult> {
       '',
     ].join('\n')
     // What is written must load back to the same schema: checked before the file is replaced.
-    const loaded = await load(await emptySide(host, prelude), { path: ctx.schema, text })
+    const loaded = await load(await freshDb(host, prelude), { path: ctx.schema, text })
     const left = compare(loaded.catalog, side.catalog).changes
     if (left.length) {
       throw new TinymigrateError('DRAFT_UNVERIFIED', `The schema written from ${source} does not load back to the same schema, so ${ctx.schema} was left as it is.`, {

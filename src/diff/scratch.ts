@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { openDb, validateUrl, type Db } from '../db.js'
 import { TinymigrateError } from '../errors.js'
 import { quoteIdent } from '../ident.js'
+import { openScratchPglite } from '../pglite.js'
 import { redactUrl } from '../redact.js'
 import { shapeOf } from '../shape.js'
 import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
@@ -12,6 +13,8 @@ import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
 export interface ScratchHost {
   /** `server` or `embedded`: said in the output, so a user knows where the replay ran. */
   engine: 'server' | 'embedded'
+  /** Two of its databases can be used at once: on a server each has its own backend. */
+  concurrent: boolean
   /** A new empty database; `url` is set on a server. */
   create(): Promise<Db & { url?: string }>
   /** Drops every database this host created. */
@@ -31,19 +34,141 @@ export async function scratchHost(options: ScratchOptions): Promise<ScratchHost>
   return serverHost(options.url)
 }
 
+/**
+ * No server: in-memory PGlite. One engine serves every scratch database of a run: each lives in
+ * a transaction of its own on it, rolled back when another one needs the engine and replayed from
+ * its journal when it is needed again, so starting PGlite (the slow part) happens once. SQL that
+ * cannot run inside that transaction (CREATE INDEX CONCURRENTLY, its own BEGIN … COMMIT, SET
+ * LOCAL) and SQL that fails there move that database to an engine of its own, where its journal
+ * is replayed and the SQL runs as it would on a fresh database: the same result, the same error.
+ */
 function embeddedHost(extensions: string[]): ScratchHost {
-  const open: Db[] = []
+  // The shared engine leaves out the template databases' files: only CREATE DATABASE reads them,
+  // and that never runs there (PostgreSQL refuses it in a transaction block).
+  let closing: Promise<void> | undefined
+  const open = async (lean = false) => {
+    if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
+    return openScratchPglite({ extensions, lean })
+  }
+  let shared: Promise<Db> | undefined
+  let active: Scratch | undefined
+  const scratches: Scratch[] = []
+  interface Scratch {
+    /** The scripts it ran, in order: what is replayed to bring it back. */
+    journal: string[]
+    /** Its own engine, once it left the shared one. */
+    own?: Db
+    closed: boolean
+  }
+
+  const engine = () => (shared ??= open(true))
+  const leave = async () => {
+    const db = await engine()
+    active = undefined
+    await db.exec('rollback')
+  }
+  const enter = async (s: Scratch): Promise<Db> => {
+    const db = await engine()
+    if (active === s) return db
+    if (active) await leave()
+    await db.exec('begin')
+    active = s
+    for (const text of s.journal) {
+      for (const part of inTransaction(text)!) await db.exec(part)
+    }
+    return db
+  }
+  const isolate = async (s: Scratch): Promise<Db> => {
+    if (s.own) return s.own
+    if (active === s) await leave()
+    const db = await open()
+    s.own = db
+    for (const text of s.journal) await db.exec(text)
+    return db
+  }
+
   return {
     engine: 'embedded',
+    concurrent: false,
     async create() {
-      const db = await openDb({ url: 'pglite:memory', extensions })
-      open.push(db)
-      return db
+      const s: Scratch = { journal: [], closed: false }
+      scratches.push(s)
+      const { pid } = await engine()
+      const scratch: Db = {
+        engine: 'pglite',
+        pid,
+        // Read-only use (introspection): not journaled.
+        async query<T>(text: string, params?: unknown[]) {
+          if (s.own) return s.own.query<T>(text, params)
+          const db = await enter(s)
+          try {
+            return await db.query<T>(text, params)
+          } catch (error) {
+            // An error aborts the transaction: start it again from the journal next time.
+            await leave().catch(() => {})
+            throw error
+          }
+        },
+        async exec(text: string) {
+          const parts = s.own ? undefined : inTransaction(text)
+          if (parts) {
+            try {
+              const db = await enter(s)
+              for (const part of parts) await db.exec(part)
+              s.journal.push(text)
+              return
+            } catch (error) {
+              // A cancelled statement (Ctrl-C) stops here; anything else runs again where it runs
+              // as on a fresh database: success, or the same error.
+              if ((error as { code?: string }).code === '57014') {
+                await leave().catch(() => {})
+                throw error
+              }
+            }
+          }
+          await (await isolate(s)).exec(text)
+          s.journal.push(text)
+        },
+        async transaction(prefix, script, after) {
+          await (await isolate(s)).transaction(prefix, script, after)
+        },
+        async transactions(list, onCommitted) {
+          await (await isolate(s)).transactions(list, onCommitted)
+        },
+        async cancel() {
+          await (s.own ?? (await engine())).cancel()
+        },
+        async close() {
+          if (s.closed) return
+          s.closed = true
+          if (active === s) await leave().catch(() => {})
+          await s.own?.close()
+        },
+      }
+      return scratch
     },
-    async close() {
-      await Promise.allSettled(open.splice(0).map((db) => db.close()))
+    close() {
+      closing ??= (async () => {
+        const engines = [...scratches.splice(0).flatMap((s) => (s.own ? [s.own] : [])), ...(shared ? [shared] : [])]
+        active = undefined
+        await Promise.allSettled(engines.map(async (db) => (await db).close()))
+      })()
+      return closing
     },
   }
+}
+
+/**
+ * The statements that run `text` inside the shared engine's transaction, or undefined when it
+ * cannot run there exactly as on a fresh database: statements PostgreSQL refuses in a transaction
+ * block, transaction control of its own (a file wrapped in BEGIN … COMMIT runs without the two),
+ * and settings that last until the end of the transaction.
+ */
+function inTransaction(text: string): string[] | undefined {
+  const shape = shapeOf(text)
+  if (shape.mode !== 'transaction') return undefined
+  if (/\bset\s+local\b|\bset_config\s*\(/i.test(text)) return undefined
+  return shape.unwrapped ? shape.statements.map((s) => s.text) : [text]
 }
 
 async function serverHost(url: string): Promise<ScratchHost> {
@@ -79,20 +204,29 @@ async function serverHost(url: string): Promise<ScratchHost> {
   }
   return {
     engine: 'server',
+    concurrent: true,
     async create() {
       if (closing) throw new TinymigrateError('INTERRUPTED', 'Interrupted.', { next: 'Run the command again.' })
       const made = make()
-      creating = made.catch(() => {})
+      creating = Promise.all([creating, made.catch(() => {})])
       return made
     },
     close() {
       closing ??= (async () => {
         await creating
-        for (const { name, db } of created.splice(0)) {
-          await db.close().catch(() => {})
-          // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
-          await admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {})
-        }
+        const list = created.splice(0)
+        await Promise.allSettled(list.map(({ db }) => db.close()))
+        // All at once, the first on the admin connection and each other one on a connection of
+        // its own: removing a database's files is the server's work, and a big one takes a while.
+        await Promise.allSettled(list.map(async ({ name }, i) => {
+          const conn = i === 0 ? admin : await openDb({ url }).catch(() => admin)
+          try {
+            // WITH (FORCE) (PostgreSQL 13+) ends a session left behind by an interrupted run.
+            await conn.exec(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)
+          } finally {
+            if (conn !== admin) await conn.close().catch(() => {})
+          }
+        }))
         await admin.close().catch(() => {})
       })()
       return closing
