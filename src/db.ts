@@ -116,6 +116,7 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
   if (!options.url) throw new TinymigrateError('NO_DATABASE_URL', 'No database URL was given.', { next: 'Pass --url or set DATABASE_URL.' })
   validateUrl(options.url)
   const deadline = Date.now() + Math.max(0, options.wait ?? 0) * 1000
+  const closed = new Set<() => void>()
   for (let attempt = 1; ; attempt++) {
     let sql: postgres.Sql | undefined
     try {
@@ -128,11 +129,13 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
         max_lifetime: null,
         connection: { application_name: 'tinymigrate' },
         onnotice: (n) => options.onNotice?.({ severity: String(n.severity ?? 'NOTICE'), message: String(n.message ?? '') }),
+        // The session is gone: pipelined queries the driver still held will never be answered.
+        onclose: () => { for (const f of closed) f() },
       })
       const [row] = await sql.unsafe('select pg_catalog.pg_backend_pid() as pid')
       const open = sql
       // Nothing is in flight at close: no need to wait for the server process to exit.
-      return wrap(open, Number(row!.pid), () => open.end({ timeout: 0 }))
+      return wrap(open, Number(row!.pid), () => open.end({ timeout: 0 }), closed)
     } catch (error) {
       await sql?.end({ timeout: 0 }).catch(() => {})
       if (error instanceof URIError) {
@@ -168,7 +171,7 @@ async function reserved(pool: postgres.Sql, options: OpenOptions): Promise<Db> {
   return wrap(conn, pid, async () => conn.release())
 }
 
-function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => Promise<void>): Db {
+function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => Promise<void>, closed = new Set<() => void>()): Db {
   // Queries on the wire, so Ctrl-C can cancel the one the server is running.
   type Pending = { cancel(): unknown; finally(f: () => void): Promise<unknown> }
   const inflight = new Set<Pending>()
@@ -210,7 +213,9 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
       let lost: (() => void) | undefined
       const gone = new Promise<void>((resolve) => { lost = resolve })
       for (const x of parts) x.reply.catch((error: unknown) => { if (CONNECTION_GONE.has(errorCode(error))) lost!() })
+      closed.add(lost!)
       const settled = await Promise.race([Promise.allSettled(parts.map((x) => x.reply)), gone.then(() => undefined)])
+        .finally(() => closed.delete(lost!))
       for (const [k, x] of parts.entries()) {
         const result = settled?.[k] ?? await Promise.race([
           x.reply.then((value) => ({ status: 'fulfilled' as const, value }), (reason: unknown) => ({ status: 'rejected' as const, reason })),

@@ -29,6 +29,11 @@ export type ErrorCode =
   | 'ADOPT_DIRTY'
   | 'ADOPT_MISSING_FILES'
   | 'ADOPT_CONFLICT'
+  // taking a baseline of an untracked database
+  | 'BASELINE_TRACKED'
+  | 'BASELINE_FOREIGN'
+  | 'BASELINE_FILES'
+  | 'BASELINE_EMPTY'
   // verification
   | 'CHECKSUM_MISMATCH'
   | 'OUT_OF_ORDER'

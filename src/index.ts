@@ -7,7 +7,7 @@
  * const result = await migrate({ url: process.env.DATABASE_URL, dir: 'migrations' })
  * ```
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type postgres from 'postgres'
 import { BlockerWatcher } from './blockers.js'
@@ -15,7 +15,7 @@ import { openDb, type Db } from './db.js'
 import { extensionsIn, isPgliteUrl } from './pglite.js'
 import { TinymigrateError, type ErrorCode } from './errors.js'
 import type { Event } from './events.js'
-import { label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
+import { checksum, label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
 import {
   ensureHistory, locateHistory, markFinished, readHistory, readStoredDown, recordApplied, removeRecord,
   updateChecksum, type History,
@@ -148,8 +148,10 @@ interface Session {
   takeLock(): Promise<void>
 }
 
-async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
+/** `optionalDir`: a missing migrations directory reads as an empty one (baseline creates it). */
+async function withSession<T>(options: Options, mode: { lock: boolean; optionalDir?: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
   const dir = options.dir ?? DEFAULT_DIR
+  const readFiles = () => (mode.optionalDir && !existsSync(dir) ? [] : loadMigrations(dir))
   const emit = options.onEvent ?? (() => {})
   const tableName = parseQualifiedName(options.table ?? DEFAULT_TABLE)
   const embedded = options.pglite !== undefined || isPgliteUrl(options.url)
@@ -169,13 +171,13 @@ async function withSession<T>(options: Options, mode: { lock: boolean }, fn: (s:
   let db: Db
   if (embedded) {
     // The embedded engine is started with the extensions the files ask for.
-    files = loadMigrations(dir)
+    files = readFiles()
     db = await open(files)
   } else {
     // The connection is made while the files are read; a file error still comes first.
     const opening = open(undefined)
     try {
-      files = loadMigrations(dir)
+      files = readFiles()
     } catch (error) {
       opening.then((d) => d.close(), () => {}).catch(() => {})
       throw error
@@ -635,6 +637,139 @@ export async function adopt(options: AdoptOptions = {}): Promise<AdoptResult> {
   })
 }
 
+export interface BaselineOptions extends RunOptions {
+  /** The migration's name: `initial` → `<version>_initial.up.sql` and `.down.sql`. */
+  name: string
+  /**
+   * SQL run on every scratch database first. What it creates is left out of the baseline: it is
+   * what exists before the first migration (roles, extensions the platform installs, tables
+   * another application owns).
+   */
+  prelude?: string
+  /**
+   * Server for the scratch databases (`--shadow-url`). Default: the server of `url`; with no
+   * server at all, in-memory PGlite.
+   */
+  shadowUrl?: string
+  /** The clock for the version (tests). */
+  now?: Date
+}
+
+export interface LeftOutTable {
+  /** `schema.name` */
+  table: string
+  tool: 'alembic' | 'flyway'
+  /** The statement that removes it once nothing runs that tool any more. */
+  drop: string
+}
+
+export interface BaselineResult {
+  version: string
+  name: string
+  /** The files written; null with `dryRun`. */
+  up: string | null
+  down: string | null
+  /** Other migrators' history tables, left out of the baseline. */
+  leftOut: LeftOutTable[]
+  /** What the comparison does not cover (`rule` → 1): in the database, not in the files. */
+  notCompared: Record<string, number>
+  /** Where the files were checked: scratch databases on the server, or the embedded engine. */
+  engine: 'server' | 'embedded'
+  /** The version applied after the run (the baseline's), or null with `dryRun`. */
+  current: string | null
+  dryRun: boolean
+  /** With `dryRun`: the history writes that would run. */
+  statements: string[]
+  /** The text of both files, as written (or as they would be). */
+  sql: { up: string; down: string }
+}
+
+/**
+ * Take over a database that no migrator tracked, or that Alembic or Flyway did: write
+ * `<next version>_<name>.up.sql` from the live schema and a `.down.sql` that drops it all again,
+ * both checked on a scratch database first, and record the pair as applied without running it
+ * (the checksum of the written up file, the down text stored, as `stamp` records). Under the
+ * migration lock of `up`. Alembic's and Flyway's history tables are left out (`leftOut` says how
+ * to drop them); a database whose history tinymigrate, golang-migrate or dbmate keeps, or a
+ * folder that already holds migrations, is refused with nothing written. Alembic: `stamp` after
+ * writing the first revision by hand; Flyway: `baseline`.
+ */
+export async function baseline(options: BaselineOptions): Promise<BaselineResult> {
+  const name = slug(options.name ?? '')
+  if (!name) throw new TinymigrateError('USAGE', `"${options.name ?? ''}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate baseline initial' })
+  const dir = options.dir ?? DEFAULT_DIR
+  const { draftBaseline } = await import('./diff/baseline.js')
+  const { MIGRATOR_NAMES, dropStatement, findMigratorTables } = await import('./migrators.js')
+  return withSession(options, { lock: !options.dryRun, optionalDir: true }, async (s) => {
+    const own = `${s.history.table.schema}.${s.history.table.name}`
+    const recorded = s.entries.filter((e) => e.row)
+    if (recorded.length > 0) {
+      throw new TinymigrateError('BASELINE_TRACKED', `tinymigrate's history in ${own} already records ${recorded.length} migration${recorded.length > 1 ? 's' : ''} (${recorded.slice(0, 3).map((e) => label(e)).join(', ')}${recorded.length > 3 ? ', …' : ''}): this database is tracked already. Nothing was written or recorded.`, {
+        next: 'A baseline is for a database that tinymigrate does not track yet. Write the next change as a migration instead (tinymigrate new <name>, or tinymigrate diff <name>), then run tinymigrate up.',
+      })
+    }
+    const others = await findMigratorTables(s.db, own)
+    const adoptable = others.find((o) => o.tool === 'golang-migrate' || o.tool === 'dbmate')
+    if (adoptable) {
+      const where = `${adoptable.table.schema}.${adoptable.table.name}`
+      throw new TinymigrateError('BASELINE_FOREIGN', `${where} is ${MIGRATOR_NAMES[adoptable.tool]}'s history: that tool migrated this database, so its migration files are the history, not a baseline. Nothing was written or recorded.`, {
+        files: [where],
+        next: `Put its migration files in ${dir} (they run as they are) and run tinymigrate adopt: it records what ${MIGRATOR_NAMES[adoptable.tool]} applied. If those files are lost for good, drop ${where} first (${dropStatement(adoptable)}) and take the baseline then.`,
+      })
+    }
+    if (s.files.length > 0) {
+      throw new TinymigrateError('BASELINE_FILES', `${dir} already holds ${s.files.length} migration${s.files.length > 1 ? 's' : ''} (${s.files.slice(0, 3).map((f) => label(f)).join(', ')}${s.files.length > 3 ? ', …' : ''}), none recorded in this database: a baseline must be the first migration. Nothing was written or recorded.`, {
+        files: s.files.map((f) => f.up.path),
+        next: `If they came from a baseline of another database of this project (production, staging), record them here instead: tinymigrate stamp ${s.files.at(-1)!.version} (or the version this database has reached), then tinymigrate check --from-db. Otherwise point --dir at an empty folder.`,
+      })
+    }
+    const leftOut: LeftOutTable[] = others.map((o) => ({
+      table: `${o.table.schema}.${o.table.name}`, tool: o.tool as LeftOutTable['tool'], drop: dropStatement(o),
+    }))
+    const version = nextVersion([], options.now ?? new Date())
+    const base = `${version}_${name}`
+    const server = (url: string | undefined) => (url && !isPgliteUrl(url) ? url : undefined)
+    const drafted = await draftBaseline({
+      dir, files: [], schema: '', prelude: options.prelude, signal: options.signal,
+      scratchUrl: server(options.shadowUrl) ?? server(options.url),
+      live: { db: s.db, exclude: [own, `${own}_lock`, ...leftOut.map((t) => t.table)], label: 'the database' },
+    }, {
+      base,
+      leftOut: leftOut.map((t) => `${t.table} (${MIGRATOR_NAMES[t.tool]}'s history)`),
+      historySchema: s.history.table.schema,
+    })
+    const write = recordApplied(s.history, { version, name, checksum: checksum(drafted.up), downSql: drafted.down })
+    const result: BaselineResult = {
+      version, name, up: null, down: null, leftOut, notCompared: drafted.notCompared, engine: drafted.engine,
+      current: null, dryRun: !!options.dryRun, statements: [], sql: { up: drafted.up, down: drafted.down },
+    }
+    if (options.dryRun) {
+      result.statements = [...(s.history.exists ? [] : [`-- create history table ${s.history.sqlName}`]), display(write) + ';']
+      return result
+    }
+    const upPath = join(dir, `${base}.up.sql`)
+    const downPath = join(dir, `${base}.down.sql`)
+    for (const path of [upPath, downPath]) {
+      if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { files: [path], next: 'Move it away, or pick another name.' })
+    }
+    mkdirSync(dir, { recursive: true })
+    const written: string[] = []
+    try {
+      for (const [path, text] of [[upPath, drafted.up], [downPath, drafted.down]] as const) {
+        writeFileSync(path, text, { flag: 'wx' })
+        written.push(path)
+      }
+      await ensureHistory(s.db, s.history)
+      await s.db.transaction('', [], [write])
+    } catch (error) {
+      // Not recorded: files that were never applied anywhere must not look like a baseline.
+      for (const path of written) rmSync(path, { force: true })
+      throw error
+    }
+    return { ...result, up: upPath, down: downPath, current: version }
+  })
+}
+
 export interface RepairOptions extends Options {
   /** The failed no-transaction migration to settle. */
   version?: string
@@ -782,6 +917,9 @@ async function withProject<T>(options: SchemaOptions, fn: (ctx: import('./diff/p
     }
     const table = `${s.history.table.schema}.${s.history.table.name}`
     const label = options.url && !isPgliteUrl(options.url) ? 'the database' : `the embedded database ${options.url ?? ''}`.trim()
-    return fn({ ...base, files: s.files, live: { db: s.db, exclude: [table, `${table}_lock`], label } })
+    // Another migrator's history table (kept until the switch is done) is not part of the schema.
+    const { findMigratorTables } = await import('./migrators.js')
+    const others = (await findMigratorTables(s.db, table)).map((o) => `${o.table.schema}.${o.table.name}`)
+    return fn({ ...base, files: s.files, live: { db: s.db, exclude: [table, `${table}_lock`, ...others], label } })
   })
 }

@@ -8,9 +8,17 @@ import { before, suite, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { ensureRoles, readCases, roundTrip, serverHost } from './roundtrip.js'
 
-// dist/test/migra.test.js → <repo>/../shared/corpus/migra, unless the variable points elsewhere.
-const corpus = process.env.TINYMIGRATE_MIGRA_CORPUS ??
-  path.resolve(fileURLToPath(new URL('../../../shared/corpus/migra', import.meta.url)))
+// <repo>/../shared/corpus/migra (looked for upwards from the repository, for a checkout nested
+// deeper), unless TINYMIGRATE_MIGRA_CORPUS points elsewhere.
+const repo = fileURLToPath(new URL('../../', import.meta.url))
+const corpus = process.env.TINYMIGRATE_MIGRA_CORPUS ?? findUp(path.dirname(path.resolve(repo)), path.join('shared', 'corpus', 'migra'))
+
+function findUp(from: string, relative: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative)
+    if (path.dirname(dir) === dir) return path.join(from, relative)
+  }
+}
 
 before(async () => {
   const host = await serverHost()

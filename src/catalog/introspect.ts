@@ -191,6 +191,14 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     t.policies.sort(byName)
   }
   for (const v of catalog.views.values()) v.triggers.sort(byName)
+  // Query results come in no particular order: sorted by name, every output (pull, a draft) is stable.
+  for (const map of [catalog.schemas, catalog.extensions, catalog.collations, catalog.types, catalog.sequences,
+    catalog.tables, catalog.views, catalog.indexes, catalog.routines] as Map<string, unknown>[]) {
+    const entries = [...map.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    map.clear()
+    for (const [k, v] of entries) map.set(k, v)
+  }
+  catalog.dependencies.sort((x, y) => (x.from + x.to < y.from + y.to ? -1 : 1))
   return catalog
 }
 

@@ -139,6 +139,19 @@ export const COMMANDS: CommandSpec[] = [
     flags: ['from', 'from-table', 'dry-run', 'lock-timeout', 'lock-mode'],
   },
   {
+    name: 'baseline',
+    usage: 'tinymigrate baseline <name>',
+    summary: 'Write the first migration from the schema of a database that no tool tracked (or Alembic or Flyway did), and record it as applied without running it.',
+    options: [
+      '--prelude <path>       SQL run on every scratch database first; what it creates is left out of the baseline',
+      '--shadow-url <url>     server for the scratch databases (default: the --url server; none: the embedded engine)',
+      '--dry-run              print both files and the history write; write and record nothing',
+      ...LOCKING, ...CONNECTION,
+    ],
+    example: 'tinymigrate baseline initial && tinymigrate pull',
+    flags: ['prelude', 'shadow-url', 'dry-run', 'lock-timeout', 'lock-mode'],
+  },
+  {
     name: 'verify',
     usage: 'tinymigrate verify',
     summary: 'Check files and checksums against the history and change nothing; exit 3 on any problem.',

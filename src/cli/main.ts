@@ -6,6 +6,7 @@ import { TinymigrateError, type ErrorCode } from '../errors.js'
 import type { Event } from '../events.js'
 import * as lib from '../index.js'
 import { label } from '../files.js'
+import { MIGRATOR_NAMES } from '../migrators.js'
 import {
   BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS, commandHelp, findCommand, mainHelp, type CommandSpec,
 } from './commands.js'
@@ -19,6 +20,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   MIXED_FORMATS: 2, BAD_SECTIONS: 2, ADOPT_NOT_FOUND: 2, ADOPT_AMBIGUOUS: 2, ADOPT_FOREIGN: 2,
   CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3, NOT_UP_TO_DATE: 3, SCHEMA_DIFFERS: 3,
   ADOPT_DIRTY: 3, ADOPT_MISSING_FILES: 3, ADOPT_CONFLICT: 3,
+  BASELINE_TRACKED: 3, BASELINE_FOREIGN: 3, BASELINE_FILES: 3, BASELINE_EMPTY: 3,
   LOCK_TIMEOUT: 4, LOCK_LOST: 4,
   CONNECT_FAILED: 5,
   INTERRUPTED: 130,
@@ -389,6 +391,34 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
       for (const m of r.alreadyRecorded) out.result(`already  ${label(m)} recorded`)
       out.result(`current: ${r.current ?? 'none'}`)
       out.result(`\n${source} is left in place. Once nothing runs ${r.from} any more, drop it:\n  ${r.drop}`)
+      return
+    }
+    case 'baseline': {
+      onlyPositional(p, 1)
+      const name = p.positional[0]
+      if (!name) throw usage('baseline needs a name for the migration it writes.', 'Example: tinymigrate baseline initial')
+      const r = await lib.baseline({
+        ...base, name, dryRun,
+        prelude: typeof f.prelude === 'string' ? f.prelude : undefined,
+        shadowUrl: typeof f['shadow-url'] === 'string' ? f['shadow-url'] : undefined,
+      })
+      if (out.json) return out.document({ ok: true, ...r })
+      const owner = (t: lib.LeftOutTable) => MIGRATOR_NAMES[t.tool]
+      if (dryRun) {
+        out.result([
+          r.sql.up, '-- ----- down -----', r.sql.down, '-- ----- then recorded as applied (not run) -----', ...r.statements,
+          ...r.leftOut.map((t) => `-- left out: ${t.table} (${owner(t)}'s history); once nothing runs ${owner(t)} any more: ${t.drop}`),
+        ].join('\n'))
+      } else {
+        out.result(`wrote ${r.up}\nwrote ${r.down}\nrecorded ${label(r)} as applied (not run)\ncurrent: ${r.current}`)
+        for (const t of r.leftOut) {
+          out.result(`\nleft out of the baseline: ${t.table} (${owner(t)}'s history). Once nothing runs ${owner(t)} any more, drop it:\n  ${t.drop}`)
+        }
+      }
+      const skipped = Object.entries(r.notCompared).map(([kind, n]) => `${n} × ${kind}`)
+      if (skipped.length) out.warn(`not in the baseline (tinymigrate does not read them; add them to it by hand): ${skipped.join(', ')}`)
+      out.progress(`checked on a scratch database (${r.engine === 'server' ? 'on the server' : 'embedded engine'}): the up gives the database's schema, the down empties it again`)
+      if (!dryRun) out.progress(`next: tinymigrate pull${typeof f.prelude === 'string' ? ` --prelude ${f.prelude}` : ''} writes schema.sql from it`)
       return
     }
     case 'repair': {

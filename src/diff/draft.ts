@@ -2,6 +2,7 @@
 // introspect both with the same queries, compare, render the up and the down, and prove the pair
 // on the scratch databases before anything is written.
 import type { Db } from '../db.js'
+import { TinymigrateError } from '../errors.js'
 import type { MigrationFile } from '../files.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
@@ -28,16 +29,36 @@ export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db
 }
 
 /** Runs every migration's up file in order on `side.db`, then reads the result. */
-export async function replay(side: { db: Db }, files: MigrationFile[]): Promise<Side> {
-  await runMigrations(side.db, files)
+export async function replay(side: { db: Db }, files: MigrationFile[], prelude?: string): Promise<Side> {
+  await runMigrations(side.db, files, prelude)
   return { db: side.db, catalog: await introspect(side.db) }
 }
 
-/** Runs every migration's up file in order on `db`. */
-export async function runMigrations(db: Db, files: MigrationFile[]): Promise<void> {
+/**
+ * Runs every migration's up file in order on `db`. A file that names something missing may need
+ * what the real database had before the first migration: the error says where the prelude goes
+ * (`prelude`: the path of the one given, if any).
+ */
+export async function runMigrations(db: Db, files: MigrationFile[], prelude?: string): Promise<void> {
   for (const f of files) {
-    await runScript(db, f.up, `Fix ${f.up.path}; if it needs something the real database had before the first migration (a role, an extension, a table), put that in a file and pass it with --prelude.`)
+    try {
+      await runScript(db, f.up)
+    } catch (error) {
+      if (!(error instanceof TinymigrateError) || error.code !== 'SQL_FAILED') throw error
+      throw new TinymigrateError(error.code, error.message, { ...error, next: replayHint(f.up.path, error.sqlState ?? '', prelude) })
+    }
   }
+}
+
+/** SQLSTATEs of a name that does not exist (relation, role, schema, function, column, type or object). */
+const UNDEFINED = new Set(['42P01', '42704', '3F000', '42883', '42703'])
+
+export function replayHint(path: string, sqlState: string, prelude: string | undefined): string {
+  if (!UNDEFINED.has(sqlState)) return `Fix ${path}, then run the command again.`
+  const where = prelude
+    ? `add it to ${prelude} (the prelude)`
+    : 'put the SQL that creates it in a file and pass it with --prelude FILE'
+  return `If ${path} needs something the real database had before the first migration (a role, an extension, a table), ${where}; the prelude runs on every scratch database first. Otherwise fix ${path}. Then run the command again.`
 }
 
 export async function load(side: { db: Db }, schema: Script): Promise<Side> {

@@ -71,7 +71,8 @@ function schemaScript(ctx: ProjectContext): Script {
   return readScript(ctx.schema, 'The schema file', `Write the schema you want there, or create it from the migrations with: tinymigrate pull${ctx.schema === join(ctx.dir, 'schema.sql') ? '' : ` --schema ${ctx.schema}`}`)
 }
 
-async function withHost<T>(ctx: ProjectContext, texts: string[], fn: (host: ScratchHost, prelude: Script | undefined) => Promise<T>): Promise<T> {
+/** Opens the scratch host for one command (reading the prelude first) and always closes it. */
+export async function withHost<T>(ctx: ProjectContext, texts: string[], fn: (host: ScratchHost, prelude: Script | undefined) => Promise<T>): Promise<T> {
   const prelude = ctx.prelude ? readScript(ctx.prelude, 'The prelude file', 'Check the --prelude path.') : undefined
   const host = await scratchHost({ url: ctx.scratchUrl, extensions: extensionsIn([...texts, prelude?.text ?? '']), signal: ctx.signal })
   // Ctrl-C drops the scratch databases at once (ending their sessions), instead of after the work.
@@ -92,7 +93,7 @@ async function withHost<T>(ctx: ProjectContext, texts: string[], fn: (host: Scra
 /** The current schema: the migrations replayed on a scratch database, or the live database. */
 async function currentSide(ctx: ProjectContext, host: ScratchHost, prelude: Script | undefined): Promise<{ side: Side; empty: Catalog; copy: boolean }> {
   const empty = await emptySide(host, prelude)
-  if (!ctx.live) return { side: await replay(empty, ctx.files), empty: empty.catalog, copy: false }
+  if (!ctx.live) return { side: await replay(empty, ctx.files, prelude?.path), empty: empty.catalog, copy: false }
   // A live database is never changed: verification runs on a scratch copy of its schema.
   const catalog = await introspect(ctx.live.db, { exclude: ctx.live.exclude })
   const script = render(compare(empty.catalog, catalog), empty.catalog, catalog).sql
@@ -117,9 +118,9 @@ const record = (m: Map<string, number>) => Object.fromEntries(m)
  * migration creates is there for `schema.sql`, as before. The first error wins, as in that order.
  */
 async function replayAndLoad(ctx: ProjectContext, host: ScratchHost, prelude: Script | undefined, schema: Script): Promise<[Side, Side]> {
-  if (!host.concurrent) return [await replay(await freshDb(host, prelude), ctx.files), await load(await freshDb(host, prelude), schema)]
+  if (!host.concurrent) return [await replay(await freshDb(host, prelude), ctx.files, prelude?.path), await load(await freshDb(host, prelude), schema)]
   const { db } = await freshDb(host, prelude)
-  await runMigrations(db, ctx.files)
+  await runMigrations(db, ctx.files, prelude?.path)
   const reading = introspect(db)
   const [current, wanted] = await Promise.allSettled([reading, (async () => load(await freshDb(host, prelude), schema))()])
   if (current.status === 'rejected') throw current.reason

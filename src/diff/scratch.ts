@@ -238,6 +238,8 @@ async function serverHost(url: string): Promise<ScratchHost> {
 export interface Script {
   path: string
   text: string
+  /** A section of a dbmate one-file migration: its lines are counted from this line of the file. */
+  section?: { line: number }
 }
 
 /**
@@ -265,7 +267,7 @@ export async function runScript(db: Db, script: Script, hint?: string): Promise<
       const at = locate(script.text, pg.position !== undefined ? Number(pg.position) : 1, base)
       throw new TinymigrateError('SQL_FAILED', `${script.path} failed on a scratch database: ${pg.message}`, {
         files: [script.path],
-        location: { file: script.path, line: at.line, column: at.column, excerpt: at.excerpt },
+        location: { file: script.path, line: at.line + (script.section ? script.section.line - 1 : 0), column: at.column, excerpt: at.excerpt },
         detail: pg.detail,
         hint: pg.hint,
         sqlState: pg.code,
