@@ -225,13 +225,8 @@ function count(text: string, what: string): number {
 export const EMBEDDED_URL = 'pglite:.tinymigrate/db'
 
 function resolveUrl(flags: Parsed['flags'], env: Env, cwd: string, out: Output): string {
-  if (typeof flags.url === 'string') return flags.url
-  if (env.DATABASE_URL) return env.DATABASE_URL
-  const file = `${cwd}/.env`
-  if (existsSync(file)) {
-    const vars = parseEnv(readFileSync(file, 'utf8'))
-    if (vars.DATABASE_URL) return vars.DATABASE_URL
-  }
+  const configured = optionalUrl(flags, env, cwd)
+  if (configured) return configured
   // In CI or production a missing URL is a misspelt variable, not a wish for a scratch database:
   // migrating a throwaway database and reporting success would hide it.
   if (env.CI || env.NODE_ENV === 'production') {

@@ -2,8 +2,8 @@
 // depends on an object being dropped or recreated (a view over a column whose type changes, a
 // trigger on a function that is recreated) is recreated with it: the cascade at the end.
 import {
-  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Index, type Policy,
-  type Routine, type Sequence, type Table, type Trigger, type UserType, type View,
+  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Policy,
+  type Sequence, type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
 
 export type ChangeKind =
@@ -557,4 +557,3 @@ function columnOf(a: Catalog, b: Catalog, rest: string): { from: Column; to: Col
   return undefined
 }
 
-export type { Index, Routine, View, Table }

@@ -58,7 +58,6 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
     changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
 
   for (const c of changes) {
-    const w: string[] = []
     const n: string[] = []
     switch (c.kind) {
       case 'schema':
@@ -260,7 +259,6 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
     }
-    void w
   }
   return order(steps, a, b)
 }
@@ -395,7 +393,6 @@ function grantsOn(step: StepFn, kindWord: string, target: string, defaults: Gran
 function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
   const t = (c.to ?? c.from) as UserType
   const name = qi(t.schema, t.name)
-  const word = t.kind === 'domain' ? 'DOMAIN' : 'TYPE'
   if (c.action === 'drop') {
     step(3, `DROP ${(c.from as UserType).kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${name};`, [c.key], { warnings: [`drops ${c.from.kind === 'domain' ? 'domain' : 'type'} ${c.name}`] })
     return
@@ -439,7 +436,6 @@ function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
       else if (x.type !== y.type || x.collation !== y.collation) step(2, `ALTER TYPE ${name} ALTER ATTRIBUTE ${quoteIdent(y.name)} TYPE ${y.type}${collate};`, [c.key])
     }
   }
-  void a; void b; void word
 }
 
 function createType(step: StepFn, t: UserType, k: string, needs: string[]) {
@@ -572,7 +568,6 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
       if (t.options.length) step(2, `ALTER TABLE ${name} SET (${t.options.join(', ')});`, [c.key])
     }
   }
-  void a; void b
 }
 
 function sameShape(x: Table | undefined, y: Table): boolean {
@@ -729,7 +724,7 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       // A default that a cascade recreates (it uses a recreated type) is dropped and set there.
       const ownDefault = !hasChange('default', c.name)
       if (f.default !== null && ownDefault) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
-      alter(`ALTER COLUMN ${column} TYPE ${to.type}${to.collation ? ` COLLATE ${to.collation}` : ''} USING ${using}`, { warnings, notes, needs: recreatedType ? [] : [] })
+      alter(`ALTER COLUMN ${column} TYPE ${to.type}${to.collation ? ` COLLATE ${to.collation}` : ''} USING ${using}`, { warnings, notes })
       if (to.default !== null && !to.generated && ownDefault && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
       break
     }
