@@ -1,7 +1,7 @@
 // diff, check and pull as a user meets them, against the test server: the scratch databases are
 // created on it and must be gone afterwards, also after an error.
 import assert from 'node:assert/strict'
-import { cpSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs'
+import { appendFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -138,6 +138,34 @@ test('a SQL error in schema.sql names file, line and column, and leaves no scrat
   assert.match(r.stderr, new RegExp(`migrations/schema\\.sql:${line}:1`))
   assert.match(r.stderr, /relation "nowhere" does not exist/)
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace')
+  await assertNoScratchLeft(before)
+})
+
+test('schema.sql runs as psql -f runs it, each statement on its own; an error after hundreds of statements names its line and column', async (t) => {
+  const root = await tempDir(t, 'tm-draft-')
+  const dir = path.join(root, 'migrations')
+  const schema = path.join(dir, 'schema.sql')
+  const tables = Array.from({ length: 250 }, (_, i) => `create table t${i} (id integer primary key);`)
+  const body = [
+    "create type mood as enum ('ok');",
+    // In one transaction the new value could not be used until it commits.
+    "alter type mood add value 'great';",
+    "create table feelings (id integer primary key, mood mood not null default 'great');",
+    ...tables,
+  ]
+  mkdirSync(dir)
+  writeFileSync(schema, `${body.join('\n')}\n`)
+  // Outside a transaction, as the runner runs a file so marked, the value can be used at once.
+  writeFileSync(path.join(dir, '001_all.up.sql'), `-- tinymigrate:no-transaction\n${body.join('\n')}\n`)
+  const ok = await runCli(['check', ...server(), '--dir', dir], { cwd: root })
+  expectExit(ok, 0, 'check with an enum value used after the statement that adds it')
+
+  const before = await scratchDatabases()
+  writeFileSync(schema, `${body.join('\n')}\n\ncreate view v as\n  select id, no_such_column from t7;\n${tables.slice(0, 3).join('\n')}\n`)
+  const r = await runCli(['check', ...server(), '--dir', dir], { cwd: root })
+  expectExit(r, 1, 'check with an error near the end of schema.sql')
+  assert.match(r.stderr, new RegExp(`migrations/schema\\.sql:${body.length + 3}:14`))
+  assert.match(r.stderr, /column "no_such_column" does not exist/)
   await assertNoScratchLeft(before)
 })
 

@@ -161,6 +161,27 @@ test('SQL that cannot share the engine\'s transaction still replays as on a fres
   expectExit(drafted, 0, 'diff')
 })
 
+
+test('schema.sql runs each statement on its own, as on a server: an enum value it adds can be used; an error names its line', async (t) => {
+  const schema = [
+    "create type public.mood as enum ('ok');",
+    "alter type public.mood add value 'great';",
+    "create table public.notes (id int primary key, m public.mood default 'great');",
+    '',
+  ].join('\n')
+  const p = await project(t, {
+    '001_notes.up.sql': "-- tinymigrate:no-transaction\ncreate type mood as enum ('ok', 'great');\ncreate table notes (id int primary key, m mood default 'great');\n",
+    'schema.sql': schema,
+  })
+  const r = await p.run('check')
+  expectExit(r, 0, 'check')
+  assert.equal(r.stdout, passes)
+  writeFileSync(path.join(p.cwd, 'migrations', 'schema.sql'), `${schema}create table public.later (id int,\n  m public.nowhere);\n`)
+  const broken = await p.run('check')
+  expectExit(broken, 1, 'check with a broken schema.sql')
+  assert.match(broken.stderr, /migrations\/schema\.sql:5:5/)
+  assert.match(broken.stderr, /type "public\.nowhere" does not exist/)
+})
 // A missing one is made by the first test above.
 test('a damaged snapshot is made again', async (t) => {
   const p = await project(t, undefined, true)

@@ -13,46 +13,44 @@ type Row = Record<string, any>
 export interface IntrospectOptions {
   /** Tables left out of the comparison, as `schema.name` (tinymigrate's own history table). */
   exclude?: string[]
+  /**
+   * Another session on the same database, which nothing changes while it is read (a scratch
+   * database): the queries are shared between the two and run at the same time.
+   */
+  helper?: Db
 }
 
+/** The queries, the costliest first, so two sessions finish at about the same time. */
+const order = [
+  'dependencies', 'indexes', 'columns', 'constraints', 'relations', 'routines', 'sequences', 'uncovered',
+  'domains', 'composites', 'casts', 'schemas', 'extensions', 'collations', 'enums', 'triggers', 'policies',
+] as const satisfies readonly (keyof typeof q)[]
+
 export async function introspect(db: Db, options: IntrospectOptions = {}): Promise<Catalog> {
-  // One after another: a Db runs one statement at a time, and PGlite has one connection anyway.
-  const run = (text: string) => db.query<Row>(text)
+  // What `db` wrote in a transaction it has not committed yet is not there for another session.
+  const [{ path, written }] = (await db.query<{ path: string; written: boolean }>(
+    `SELECT current_setting('search_path') AS path, pg_current_xact_id_if_assigned() IS NOT NULL AS written`)) as [{ path: string; written: boolean }]
+  const sessions = options.helper && !written ? [db, options.helper] : [db]
+  const paths = [path, ...await Promise.all(sessions.slice(1).map(async (s) => {
+    const [row] = await s.query<{ path: string }>(`SELECT current_setting('search_path') AS path`)
+    return row!.path
+  }))]
   // As pg_dump does: with an empty search_path every name that the server prints (types,
   // defaults, view and index definitions) comes schema-qualified, so the SQL drafted from it
   // means the same under any search_path.
-  const [{ path }] = (await run(`SELECT current_setting('search_path') AS path`)) as [{ path: string }]
-  await run(`SELECT set_config('search_path', '', false)`)
+  await Promise.all(sessions.map((s) => s.query(`SELECT set_config('search_path', '', false)`)))
   try {
-    return await read(run, options)
+    const rows: Record<string, Row[]> = {}
+    const queue = [...order]
+    // Each session takes the next query as it becomes free (a Db runs one statement at a time).
+    await Promise.all(sessions.map(async (s) => {
+      for (let next = queue.shift(); next; next = queue.shift()) rows[next] = await s.query<Row>(q[next])
+    }))
+    const [{ version }] = (await db.query<{ version: number }>(q.version)) as [{ version: number }]
+    return assemble({ ...rows, version }, options)
   } finally {
-    await db.query(`SELECT set_config('search_path', $1, false)`, [path])
+    await Promise.all(sessions.map((s, i) => s.query(`SELECT set_config('search_path', $1, false)`, [paths[i]])))
   }
-}
-
-async function read(run: (text: string) => Promise<Row[]>, options: IntrospectOptions): Promise<Catalog> {
-  const [{ version }] = (await run(q.version)) as [{ version: number }]
-  const schemas = await run(q.schemas)
-  const extensions = await run(q.extensions)
-  const collations = await run(q.collations)
-  const enums = await run(q.enums)
-  const domains = await run(q.domains)
-  const composites = await run(q.composites)
-  const sequences = await run(q.sequences)
-  const relations = await run(q.relations)
-  const columns = await run(q.columns)
-  const constraints = await run(q.constraints)
-  const indexes = await run(q.indexes)
-  const routines = await run(q.routines)
-  const triggers = await run(q.triggers)
-  const policies = await run(q.policies)
-  const dependencies = await run(q.dependencies)
-  const uncovered = await run(q.uncovered)
-  const casts = await run(q.casts)
-  return assemble({
-    version, casts, schemas, extensions, collations, enums, domains, composites, sequences, relations, columns,
-    constraints, indexes, routines, triggers, policies, dependencies, uncovered,
-  }, options)
 }
 
 /** Pure: the rows of every query → a Catalog. */

@@ -5,7 +5,7 @@
 import { introspect } from '../catalog/introspect.js'
 import { TinymigrateError } from '../errors.js'
 import { quoteIdent } from '../ident.js'
-import { describeChange, describeNotCompared, draftPair, emptySide, verify } from './draft.js'
+import { describeChange, describeNotCompared, draftPair, emptySide, readScratch, verify } from './draft.js'
 import { withHost, type ProjectContext } from './project.js'
 
 export interface BaselineRequest {
@@ -35,7 +35,7 @@ export async function draftBaseline(ctx: ProjectContext & { live: NonNullable<Pr
   return withHost(ctx, extensions, async (host, prelude) => {
     const empty = await emptySide(host, prelude)
     await empty.db.exec(`create schema if not exists ${quoteIdent(request.historySchema)}`)
-    empty.catalog = await introspect(empty.db)
+    empty.catalog = await readScratch(empty.db)
     const pair = draftPair(empty.catalog, live)
     if (pair.changes.length === 0) {
       throw new TinymigrateError('BASELINE_EMPTY', `${ctx.live.label[0]!.toUpperCase()}${ctx.live.label.slice(1)} has no schema objects to write a baseline of${prelude ? ` beyond what ${prelude.path} creates` : ''}${request.leftOut.length ? ` (left out: ${request.leftOut.join(', ')})` : ''}. Nothing was written or recorded.`, {

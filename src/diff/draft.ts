@@ -8,30 +8,35 @@ import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { compare, type Change } from './compare.js'
 import { render, type Rendered } from './render.js'
-import { runScript, type ScratchHost, type Script } from './scratch.js'
+import { runScript, type ScratchDb, type ScratchHost, type Script } from './scratch.js'
 
 export interface Side {
-  db: Db
+  db: ScratchDb
   catalog: Catalog
+}
+
+/** Reads a scratch database's catalog, with its second session where it has one. */
+export function readScratch(db: ScratchDb): Promise<Catalog> {
+  return introspect(db, { helper: db.helper })
 }
 
 /** A fresh scratch database: its catalog before anything runs is what "empty" means on this engine. */
 export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Side> {
   const { db } = await freshDb(host, prelude)
-  return { db, catalog: await introspect(db) }
+  return { db, catalog: await readScratch(db) }
 }
 
 /** A fresh scratch database with the prelude run, for a side whose empty catalog is not needed. */
-export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db: Db }> {
+export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db: ScratchDb }> {
   const db = await host.create()
   if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
   return { db }
 }
 
 /** Runs every migration's up file in order on `side.db`, then reads the result. */
-export async function replay(side: { db: Db }, files: MigrationFile[], prelude?: string): Promise<Side> {
+export async function replay(side: { db: ScratchDb }, files: MigrationFile[], prelude?: string): Promise<Side> {
   await runMigrations(side.db, files, prelude)
-  return { db: side.db, catalog: await introspect(side.db) }
+  return { db: side.db, catalog: await readScratch(side.db) }
 }
 
 /**
@@ -61,9 +66,10 @@ export function replayHint(path: string, sqlState: string, prelude: string | und
   return `If ${path} needs something the real database had before the first migration (a role, an extension, a table), ${where}; the prelude runs on every scratch database first. Otherwise fix ${path}. Then run the command again.`
 }
 
-export async function load(side: { db: Db }, schema: Script): Promise<Side> {
-  await runScript(side.db, schema)
-  return { db: side.db, catalog: await introspect(side.db) }
+/** Loads a schema file (schema.sql, a copy of a live schema) as psql -f would, and reads it. */
+export async function load(side: { db: ScratchDb }, schema: Script): Promise<Side> {
+  await runScript(side.db, { ...schema, autocommit: true })
+  return { db: side.db, catalog: await readScratch(side.db) }
 }
 
 export interface Pair {
@@ -106,14 +112,14 @@ export async function verify(current: Side, wanted: Catalog, pair: Pair): Promis
     result.failed = { direction: 'up', message: describe(error) }
     return result
   }
-  result.afterUp = compare(await introspect(current.db), wanted).changes
+  result.afterUp = compare(await readScratch(current.db), wanted).changes
   try {
     await runScript(current.db, { path: 'the drafted down migration', text: pair.down.sql })
   } catch (error) {
     result.failed = { direction: 'down', message: describe(error) }
     return result
   }
-  result.afterDown = compare(await introspect(current.db), current.catalog).changes
+  result.afterDown = compare(await readScratch(current.db), current.catalog).changes
   result.ok = !result.afterUp.length && !result.afterDown.length
   return result
 }

@@ -10,7 +10,7 @@ import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { extensionsIn } from '../pglite.js'
 import { compare, type Change } from './compare.js'
-import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, replay, runMigrations, verify, type Side } from './draft.js'
+import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, readScratch, replay, runMigrations, verify, type Side } from './draft.js'
 import { render } from './render.js'
 import { scratchHost, type ScratchHost, type Script } from './scratch.js'
 
@@ -98,7 +98,7 @@ async function currentSide(ctx: ProjectContext, host: ScratchHost, prelude: Scri
   const catalog = await introspect(ctx.live.db, { exclude: ctx.live.exclude })
   const script = render(compare(empty.catalog, catalog), empty.catalog, catalog).sql
   await load(empty, { path: `the schema of ${ctx.live.label}`, text: script })
-  const copy = await introspect(empty.db)
+  const copy = await readScratch(empty.db)
   const left = compare(copy, catalog).changes
   if (left.length) {
     throw new TinymigrateError('DRAFT_UNVERIFIED', `The schema of ${ctx.live.label} could not be copied to a scratch database exactly.`, {
@@ -121,7 +121,7 @@ async function replayAndLoad(ctx: ProjectContext, host: ScratchHost, prelude: Sc
   if (!host.concurrent) return [await replay(await freshDb(host, prelude), ctx.files, prelude?.path), await load(await freshDb(host, prelude), schema)]
   const { db } = await freshDb(host, prelude)
   await runMigrations(db, ctx.files, prelude?.path)
-  const reading = introspect(db)
+  const reading = readScratch(db)
   const [current, wanted] = await Promise.allSettled([reading, (async () => load(await freshDb(host, prelude), schema))()])
   if (current.status === 'rejected') throw current.reason
   if (wanted.status === 'rejected') throw wanted.reason
@@ -192,6 +192,8 @@ export async function checkSchema(ctx: ProjectContext): Promise<CheckResult> {
     const [current, wanted] = ctx.live
       ? [{ catalog: await introspect(ctx.live.db, { exclude: ctx.live.exclude }) }, await load(await freshDb(host, prelude), schema)]
       : await replayAndLoad(ctx, host, prelude, schema)
+    // Both catalogs are read: the scratch databases are dropped while they are compared.
+    void host.close().catch(() => {})
     const comparison = compare(current.catalog, wanted.catalog)
     return {
       ok: comparison.changes.length === 0,
