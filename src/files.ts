@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { TinymigrateError } from './errors.js'
@@ -69,20 +69,24 @@ export function parseFileName(file: string): ParsedName | string | undefined {
   return 'the name after the version may hold only letters, digits, "_", "-" and "."'
 }
 
+/** A version's digits without leading zeros: 001 and 1 are the same version. */
 export function canonicalVersion(version: string): string {
-  return BigInt(version).toString()
+  const at = version.search(/[^0]/)
+  return at === -1 ? '0' : version.slice(at)
 }
 
+/** Numeric order of two versions (digit strings of any length). */
 export function compareVersions(a: string, b: string): number {
-  const x = BigInt(a)
-  const y = BigInt(b)
-  return x < y ? -1 : x > y ? 1 : 0
+  const x = canonicalVersion(a)
+  const y = canonicalVersion(b)
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0)
 }
 
 /** Pure: the checksum that history stores. BOM and CRLF never make a file look changed. */
 export function checksum(text: string): string {
   const normal = stripBom(text).replaceAll('\r\n', '\n')
-  return createHash('sha256').update(normal, 'utf8').digest('hex')
+  // One call: a Hash object per file costs more than the hashing of a small migration.
+  return hash('sha256', normal, 'hex')
 }
 
 export function stripBom(text: string): string {
@@ -140,7 +144,9 @@ export function loadMigrations(dir: string): MigrationFile[] {
       next: 'Create it (tinymigrate new <name> does), or pass --dir <path>.',
     })
   }
-  return collectMigrations(dir, names.sort(), (file) => readSql(join(dir, file)))
+  // join() once: the names readdir gives have no separators, and joining each costs on 1,000 files.
+  const prefix = join(dir, '_').slice(0, -1)
+  return collectMigrations(dir, names.sort(), (file) => readSql(prefix + file))
 }
 
 /**

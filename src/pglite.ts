@@ -107,10 +107,31 @@ interface PgliteModule {
   MemoryFS?: new () => { init(pg: unknown, options: EmscriptenOptions): Promise<{ emscriptenOpts: EmscriptenOptions }> }
 }
 
+/**
+ * `import()`, or the loader that the CLI's entry point provides: it compiles the bundled CLI
+ * with V8's code cache, and code compiled that way has no `import()` of its own.
+ */
+function load<T>(specifier: string): Promise<T> {
+  const hook = (globalThis as Record<symbol, unknown>)[Symbol.for('tinymigrate.import')] as ((s: string) => Promise<unknown>) | undefined
+  return (hook ? hook(specifier) : import(specifier)) as Promise<T>
+}
+
 let pgliteModule: Promise<PgliteModule> | undefined
+let baselineOnly = false
+
+/**
+ * Compile PGlite's WebAssembly with V8's baseline compiler alone (the CLI asks for it). A command
+ * runs it for seconds at most: it then starts and replays with a third of the CPU time that
+ * optimising it in the background costs (on 2 cores, that compilation also competes for the
+ * CPU). The flag is set when PGlite is first loaded, so other commands never load `node:v8`.
+ */
+export function useBaselineCompiler(): void {
+  baselineOnly = true
+}
 
 async function importPglite(): Promise<PgliteModule> {
-  pgliteModule ??= import('@electric-sql/pglite') as unknown as Promise<PgliteModule>
+  if (baselineOnly && !pgliteModule) (await load<typeof import('node:v8')>('node:v8')).setFlagsFromString('--liftoff-only')
+  pgliteModule ??= load<PgliteModule>('@electric-sql/pglite')
   try {
     return await pgliteModule
   } catch {
@@ -129,7 +150,7 @@ async function loadExtensions(names: string[], use: 'database' | 'scratch' = 'da
     try {
       // PGlite names its modules and exports with '_' where the extension has '-' (uuid-ossp).
       const id = name.replaceAll('-', '_')
-      const mod = await import(`@electric-sql/pglite/contrib/${id}`) as Record<string, unknown>
+      const mod = await load<Record<string, unknown>>(`@electric-sql/pglite/contrib/${id}`)
       loaded[id] = mod[id] ?? Object.values(mod)[0]
     } catch {
       if (use === 'scratch') {

@@ -1,5 +1,5 @@
 import { TinymigrateError } from './errors.js'
-import { compareVersions, label, type MigrationFile } from './files.js'
+import { canonicalVersion as canonical, compareVersions, label, type MigrationFile } from './files.js'
 import type { HistoryRow } from './history.js'
 
 export type State = 'applied' | 'pending' | 'changed' | 'missing' | 'out-of-order' | 'failed'
@@ -15,8 +15,6 @@ export interface Entry {
   file: MigrationFile | undefined
   row: HistoryRow | undefined
 }
-
-const canonical = (v: string) => BigInt(v).toString()
 
 /** Pure: pair files with history rows, in version order, and say what state each one is in. */
 export function inspect(files: MigrationFile[], rows: HistoryRow[]): Entry[] {

@@ -1,8 +1,10 @@
-// The CLI as a user meets it: spawn bin/tinymigrate.js, assert the exit code, stdout and stderr.
+// The CLI as a user meets it: spawn bin/tinymigrate.cjs, assert the exit code, stdout and stderr.
 // Durations and timestamps are the only parts of the output that vary; `stable` blanks them out.
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
+import Module from 'node:module'
 import path from 'node:path'
 import { test } from 'node:test'
 import {
@@ -619,3 +621,57 @@ test('a runner that finds the lock taken says who holds it, then waits for it', 
   assert.equal(lines.length, 3)
 })
 
+
+test('compiled code is kept between runs: it grows with each new command, and a damaged or unwritable cache changes nothing', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, ABC)
+  const cache = await tempDir(t, 'tm-codecache-')
+  const env = { TINYMIGRATE_CACHE_DIR: cache }
+  const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string
+  const run = async (...args: string[]) => {
+    const r = await runCli(args, { env })
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stderr, '')
+    return r
+  }
+  assert.equal((await run('--version')).stdout, `${version}\n`)
+  if (typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function') {
+    // Node 22.1 and later keep it themselves, in the folder given to them.
+    assert.ok(readdirSync(path.join(cache, 'node')).length > 0, 'Node compile cache written')
+    return
+  }
+  const file = () => {
+    const names = readdirSync(cache).filter((n) => n.endsWith('.v8cache'))
+    assert.equal(names.length, 1, `one cache file: ${names.join(', ')}`)
+    const bytes = readFileSync(path.join(cache, names[0]!))
+    // Its header is the SHA-256 of the rest.
+    assert.equal(bytes.toString('latin1', 0, 64), createHash('sha256').update(bytes.subarray(64)).digest('hex'))
+    return bytes
+  }
+  const first = file()
+  await run('--version')
+  assert.deepEqual(file(), first, 'the same command compiles nothing new: the file stays')
+  await run('up', '--url', db.url, '--dir', dir)
+  const grown = file()
+  assert.ok(grown.length > first.length, `up adds what it compiled (${first.length} -> ${grown.length} bytes)`)
+
+  // Damaged data would crash V8: it is never used, and is replaced.
+  const damaged = Buffer.from(grown)
+  for (let at = 100; at < damaged.length; at += 997) damaged[at] = damaged[at]! ^ 0xff
+  const name = readdirSync(cache).find((n) => n.endsWith('.v8cache'))!
+  await writeFile(path.join(cache, name), damaged)
+  assert.equal((await run('status', '--url', db.url, '--dir', dir)).stdout.split('\n')[0], 'version  name  state    applied at')
+  const replaced = file()
+  assert.notDeepEqual(replaced, damaged)
+  await writeFile(path.join(cache, name), replaced.subarray(0, 1000))
+  assert.equal((await run('--version')).stdout, `${version}\n`)
+  file()
+
+  // A place that cannot be written is only a slower start.
+  const blocked = path.join(cache, 'not-a-folder')
+  await writeFile(blocked, '')
+  const r = await runCli(['--version'], { env: { TINYMIGRATE_CACHE_DIR: path.join(blocked, 'cache') } })
+  assert.equal(r.code, 0)
+  assert.equal(r.stdout, `${version}\n`)
+  assert.equal(r.stderr, '')
+})

@@ -41,8 +41,8 @@ export interface SpawnedCli {
   result: Promise<CliResult>
 }
 
-// dist/test/helpers.js -> <repo>/bin/tinymigrate.js
-const cliPath = fileURLToPath(new URL('../../bin/tinymigrate.js', import.meta.url))
+// dist/test/helpers.js -> <repo>/bin/tinymigrate.cjs
+const cliPath = fileURLToPath(new URL('../../bin/tinymigrate.cjs', import.meta.url))
 const defaultTimeoutMs = 60_000
 const liveChildren = new Set<ChildProcess>()
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
-import { setFlagsFromString } from 'node:v8'
 import mri from 'mri'
 import { TinymigrateError, type ErrorCode } from '../errors.js'
 import type { Event } from '../events.js'
 import * as lib from '../index.js'
 import { label } from '../files.js'
 import { MIGRATOR_NAMES } from '../migrators.js'
+import { useBaselineCompiler } from '../pglite.js'
 import {
   BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS, commandHelp, findCommand, mainHelp, type CommandSpec,
 } from './commands.js'
@@ -40,7 +40,7 @@ export interface MainOptions {
 }
 
 /**
- * The process entry point (bin/tinymigrate.js): main, with its result as the exit code. A run
+ * The process entry point (bin/tinymigrate.cjs): main, with its result as the exit code. A run
  * that stops without settling (nothing left to wait for, yet no result) must never exit 0.
  */
 export function start(argv: string[]): void {
@@ -56,11 +56,7 @@ export function start(argv: string[]): void {
 }
 
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  // The embedded engine's WebAssembly runs for seconds at most in one command. Compiled by V8's
-  // baseline compiler alone, it starts and replays with a third of the CPU time that optimising
-  // it in the background costs (on 2 cores, that compilation also competes for the CPU). Only
-  // code compiled from now on is affected, and nothing but PGlite is WebAssembly here.
-  setFlagsFromString('--liftoff-only')
+  useBaselineCompiler()
   const env = options.env ?? process.env
   const stdout = options.stdout ?? ((t: string) => { process.stdout.write(t) })
   const stderr = options.stderr ?? ((t: string) => { process.stderr.write(t) })
