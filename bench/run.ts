@@ -33,7 +33,7 @@ interface Step {
 
 const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const cli = path.join(root, 'bin', 'tinymigrate.js')
+const cli = path.join(root, 'bin', 'tinymigrate.cjs')
 const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000']
 const usageText = [
   'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
@@ -69,7 +69,7 @@ function quoteArg(arg: string): string {
 function command(file: string, args: string[]): Command {
   const env = { ...cleanEnv(), NO_COLOR: '1' }
   const short = (s: string) => (tmp ? s.replaceAll(tmp, '<tmp>') : s)
-  const shown = [file === process.execPath ? 'node' : file, ...args.map((a) => (a === cli ? 'bin/tinymigrate.js' : a))]
+  const shown = [file === process.execPath ? 'node' : file, ...args.map((a) => (a === cli ? 'bin/tinymigrate.cjs' : a))]
   return { file, args, cwd: root, env, shown: shown.map((a) => quoteArg(short(a))).join(' ') }
 }
 

@@ -315,14 +315,23 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
     if (todo.length > 0) await ensureHistory(s.db, s.history)
     const ctx = context(s, options)
     const applied: StepResult[] = []
+    let upcoming: ReturnType<typeof nextBatch> | undefined
     for (let i = 0; i < todo.length;) {
       stopIfAborted(options, ctx)
       // Consecutive transactional migrations travel in batches, one round trip each.
-      const batch = nextBatch(todo, i)
+      const batch = upcoming ?? nextBatch(todo, i)
+      upcoming = undefined
       if (batch.length > 1) {
-        const done = await applyBatch(ctx, batch)
+        // The next batch is split into statements while the server runs this one (once this one
+        // is written: the driver sends from a later turn of the event loop).
+        const running = applyBatch(ctx, batch)
+        running.catch(() => {})
+        await new Promise((resolve) => setImmediate(resolve))
+        const next = nextBatch(todo, i + batch.length)
+        const done = await running
         applied.push(...done)
         i += done.length
+        if (done.length === batch.length) upcoming = next
         // A lock timeout ended the batch early: that migration goes on its own, with retries.
         if (done.length < batch.length) {
           stopIfAborted(options, ctx)
