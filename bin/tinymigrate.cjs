@@ -5,9 +5,9 @@
 //
 // V8's compiled code is kept between runs: compiling the bundle and the functions a command calls
 // costs a no-op `up` about as much as its own work. Node 22.1 and later keep it themselves; on
-// older Node the bundle is compiled here with V8's code cache. The cache is kept in
-// TINYMIGRATE_CACHE_DIR, else in node_modules/.cache/tinymigrate; when it cannot be written,
-// nothing is cached and nothing else changes.
+// older Node the bundle is compiled here with V8's code cache, one file per command. The cache
+// is kept in TINYMIGRATE_CACHE_DIR, else in node_modules/.cache/tinymigrate; when it cannot be
+// written, nothing is cached and nothing else changes.
 const fs = require('node:fs')
 const Module = require('node:module')
 const path = require('node:path')
@@ -28,7 +28,10 @@ function withCodeCache(dir) {
   const { hash } = require('node:crypto')
   const source = fs.readFileSync(bundle, 'utf8')
   // V8 checks its own version and flags, and only the length of the source: the name has the rest.
-  const file = path.join(dir, `cli-${hash('sha256', `${process.version} ${process.arch}\n${source}`, 'hex').slice(0, 24)}.v8cache`)
+  // One file per command: V8 reads a cache whole, and `up` should not read what `diff` compiled.
+  const key = hash('sha256', `${process.version} ${process.arch}\n${source}`, 'hex').slice(0, 24)
+  const command = argv.find((a) => /^[a-z][a-z-]{0,15}$/.test(a)) ?? 'none'
+  const file = path.join(dir, `cli-${key}-${command}.v8cache`)
   // V8 does not check the data itself, and damaged data can crash it: the file starts with the
   // SHA-256 of the rest, and data that does not match it is not used.
   let cachedData
@@ -48,8 +51,9 @@ function withCodeCache(dir) {
   process.on('exit', () => {
     if (flagsChanged) return
     try {
-      // What was read from the cache is in the new data too: it grows with the first run of each
-      // command. (The same command can differ by a few bytes from run to run: not worth a write.)
+      // What was read from the cache is in the new data too: it grows when a run of the command
+      // compiles more (another error path, say). From run to run the size can differ by a few
+      // bytes: not worth a write.
       const data = script.createCachedData()
       if (cachedData && !script.cachedDataRejected && data.length < cachedData.length * 1.02) return
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
@@ -58,7 +62,8 @@ function withCodeCache(dir) {
       fs.writeFileSync(temp, Buffer.concat([Buffer.from(hash('sha256', data, 'hex'), 'latin1'), data]))
       fs.renameSync(temp, file)
       for (const old of fs.readdirSync(dir)) {
-        if (old.startsWith('cli-') && old.endsWith('.v8cache') && path.join(dir, old) !== file) fs.rmSync(path.join(dir, old), { force: true })
+        // Files of another build or Node version.
+        if (old.startsWith('cli-') && old.endsWith('.v8cache') && !old.startsWith(`cli-${key}-`)) fs.rmSync(path.join(dir, old), { force: true })
       }
     } catch {
       // A cache that cannot be written is only a slower start next time.

@@ -622,7 +622,7 @@ test('a runner that finds the lock taken says who holds it, then waits for it', 
 })
 
 
-test('compiled code is kept between runs: it grows with each new command, and a damaged or unwritable cache changes nothing', async (t) => {
+test('compiled code is kept between runs, one cache per command; a damaged, stale or unwritable cache changes nothing', async (t) => {
   const db = await freshDatabase(t)
   const dir = await migrationsDir(t, ABC)
   const cache = await tempDir(t, 'tm-codecache-')
@@ -640,32 +640,37 @@ test('compiled code is kept between runs: it grows with each new command, and a 
     assert.ok(readdirSync(path.join(cache, 'node')).length > 0, 'Node compile cache written')
     return
   }
-  const file = () => {
-    const names = readdirSync(cache).filter((n) => n.endsWith('.v8cache'))
-    assert.equal(names.length, 1, `one cache file: ${names.join(', ')}`)
-    const bytes = readFileSync(path.join(cache, names[0]!))
-    // Its header is the SHA-256 of the rest.
-    assert.equal(bytes.toString('latin1', 0, 64), createHash('sha256').update(bytes.subarray(64)).digest('hex'))
+  const files = () => readdirSync(cache).filter((n) => n.endsWith('.v8cache')).sort()
+  /** A cache file's bytes, after checking that its header is the SHA-256 of the rest. */
+  const read = (name: string) => {
+    const bytes = readFileSync(path.join(cache, name))
+    assert.equal(bytes.toString('latin1', 0, 64), createHash('sha256').update(bytes.subarray(64)).digest('hex'), `${name} checksum`)
     return bytes
   }
-  const first = file()
+  const [own] = files()
+  assert.match(own!, /^cli-[0-9a-f]{24}-none\.v8cache$/)
+  const first = read(own!)
   await run('--version')
-  assert.deepEqual(file(), first, 'the same command compiles nothing new: the file stays')
+  assert.deepEqual(read(own!), first, 'the same command compiles nothing new: the file stays')
+
+  // Another command has a file of its own; a file of another build goes.
+  const stale = 'cli-000000000000000000000000-up.v8cache'
+  await writeFile(path.join(cache, stale), 'old')
   await run('up', '--url', db.url, '--dir', dir)
-  const grown = file()
-  assert.ok(grown.length > first.length, `up adds what it compiled (${first.length} -> ${grown.length} bytes)`)
+  const up = own!.replace('-none.', '-up.')
+  assert.deepEqual(files(), [own!, up].sort())
+  assert.deepEqual(read(own!), first)
+  const compiled = read(up)
 
   // Damaged data would crash V8: it is never used, and is replaced.
-  const damaged = Buffer.from(grown)
+  const damaged = Buffer.from(compiled)
   for (let at = 100; at < damaged.length; at += 997) damaged[at] = damaged[at]! ^ 0xff
-  const name = readdirSync(cache).find((n) => n.endsWith('.v8cache'))!
-  await writeFile(path.join(cache, name), damaged)
-  assert.equal((await run('status', '--url', db.url, '--dir', dir)).stdout.split('\n')[0], 'version  name  state    applied at')
-  const replaced = file()
-  assert.notDeepEqual(replaced, damaged)
-  await writeFile(path.join(cache, name), replaced.subarray(0, 1000))
-  assert.equal((await run('--version')).stdout, `${version}\n`)
-  file()
+  await writeFile(path.join(cache, up), damaged)
+  assert.equal((await run('up', '--url', db.url, '--dir', dir)).stdout, 'nothing to do; current: 003\n')
+  assert.notDeepEqual(read(up), damaged)
+  await writeFile(path.join(cache, up), compiled.subarray(0, 1000))
+  assert.equal((await run('up', '--url', db.url, '--dir', dir)).stdout, 'nothing to do; current: 003\n')
+  read(up)
 
   // A place that cannot be written is only a slower start.
   const blocked = path.join(cache, 'not-a-folder')
