@@ -188,6 +188,7 @@ async function withSession<T>(options: Options, mode: { lock: boolean; optionalD
   // A second session to watch lock waits exists only on a server.
   const watcher = url && db.engine === 'postgres' ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
   let session: Session | undefined
+  let lost = false
   try {
     const history = await locateHistory(db, tableName)
     const rows = await readHistory(db, history)
@@ -217,10 +218,14 @@ async function withSession<T>(options: Options, mode: { lock: boolean; optionalD
     if (mode.lock) await s.takeLock()
     return await fn(s)
   } catch (error) {
-    throw typed(error, tableName)
+    const failure = typed(error, tableName)
+    lost = failure instanceof TinymigrateError && failure.code === 'CONNECTION_LOST'
+    throw failure
   } finally {
     await watcher?.close()
-    if (session?.lock) await session.lock.release().catch(() => {})
+    // After a lost connection nothing more is sent on it: a query there may never be answered
+    // (the run then ended without a result, one time in four).
+    if (session?.lock) await session.lock.release({ sessionGone: lost }).catch(() => {})
     await db.close().catch(() => {})
   }
 }

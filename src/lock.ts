@@ -21,7 +21,12 @@ export interface Lock {
   guard: string
   /** A thorough check, run on its own before a migration that runs outside a transaction. */
   verify: string
-  release(): Promise<void>
+  /**
+   * `sessionGone`: the connection was lost, so nothing is sent on it (a query on a session that
+   * is gone may never be answered). An advisory lock ended with its session; a lease stops its
+   * heartbeat and expires.
+   */
+  release(options?: { sessionGone?: boolean }): Promise<void>
 }
 
 /**
@@ -119,7 +124,8 @@ end $tinymigrate$;`
     key,
     guard,
     verify,
-    async release() {
+    async release(options) {
+      if (options?.sessionGone) return
       // After a reconnect this is another session, which holds nothing: unlocking there would
       // only draw a "you don't own a lock" warning. The lost session's lock went with it.
       // Unlock only what this session holds: a migration may have released it already.
@@ -211,10 +217,10 @@ end $tinymigrate$;`
     key: 0n,
     guard,
     verify: guard,
-    async release() {
+    async release(options) {
       clearInterval(beat)
       await side?.close().catch(() => {})
-      if (!lost) await db.query(`delete from ${t} where id = 1 and holder = $1`, [token])
+      if (!lost && !options?.sessionGone) await db.query(`delete from ${t} where id = 1 and holder = $1`, [token])
     },
   }
 }
