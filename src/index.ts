@@ -742,10 +742,9 @@ export async function baseline(options: BaselineOptions): Promise<BaselineResult
     }))
     const version = nextVersion([], options.now ?? new Date())
     const base = `${version}_${name}`
-    const server = (url: string | undefined) => (url && !isPgliteUrl(url) ? url : undefined)
     const drafted = await draftBaseline({
       dir, files: [], schema: '', prelude: options.prelude, signal: options.signal,
-      scratchUrl: server(options.shadowUrl) ?? server(options.url),
+      scratchUrl: scratchServer(options),
       live: { db: s.db, exclude: [own, `${own}_lock`, ...leftOut.map((t) => t.table)], label: 'the database' },
     }, {
       base,
@@ -910,13 +909,18 @@ export async function pull(options: SchemaOptions = {}): Promise<import('./diff/
   return withProject(options, pullSchema)
 }
 
+/** The server that hosts scratch databases: `--shadow-url`, else `--url`; none (embedded) for PGlite. */
+function scratchServer(options: { shadowUrl?: string; url?: string }): string | undefined {
+  const server = (url: string | undefined) => (url && !isPgliteUrl(url) ? url : undefined)
+  return server(options.shadowUrl) ?? server(options.url)
+}
+
 async function withProject<T>(options: SchemaOptions, fn: (ctx: import('./diff/project.js').ProjectContext) => Promise<T>): Promise<T> {
   const dir = options.dir ?? DEFAULT_DIR
-  const server = (url: string | undefined) => (url && !isPgliteUrl(url) ? url : undefined)
   const base = {
     dir,
     schema: options.schema ?? join(dir, 'schema.sql'),
-    scratchUrl: server(options.shadowUrl) ?? server(options.url),
+    scratchUrl: scratchServer(options),
     prelude: options.prelude,
     signal: options.signal,
     now: (options as DiffOptions).now,

@@ -254,8 +254,8 @@ export interface Script {
  * CONCURRENTLY) runs statement by statement, as the runner would run it.
  */
 export async function runScript(db: Db, script: Script, hint?: string): Promise<void> {
-  const shape = shapeOf(script.text)
   if (script.autocommit) return runAutocommit(db, script, hint)
+  const shape = shapeOf(script.text)
   const outside = shape.mode === 'statements' || hasNoTransactionMarker(script.text)
   const parts = outside
     ? splitStatements(script.text).statements.map((s) => ({ text: s.text, base: s.start }))
@@ -287,21 +287,25 @@ type PgError = { message?: string; position?: string; detail?: string; hint?: st
  */
 async function runAutocommit(db: Db, script: Script, hint: string | undefined): Promise<void> {
   const { statements } = splitStatements(script.text)
-  const texts = statements.map((s) => s.text)
-  try {
-    if (db.execEach) await db.execEach(texts)
-    else {
-      for (const [index, text] of texts.entries()) {
-        await db.exec(text).catch((error: unknown) => {
-          throw Object.assign(new PartError('script', error), { index })
-        })
-      }
+  // A server error names the statement it came from; anything else (a lost connection) as it is.
+  const failed = (error: unknown, index: number) => {
+    const pg = error as PgError
+    return pg.code?.length === 5 ? scriptError(script, pg, statements[index]!.start, hint) : error
+  }
+  if (db.execEach) {
+    try {
+      await db.execEach(statements.map((s) => s.text))
+    } catch (error) {
+      throw error instanceof PartError ? failed(error.cause, error.index) : error
     }
-  } catch (error) {
-    const failed = error instanceof PartError ? error : undefined
-    const pg = (failed?.cause ?? error) as PgError
-    if (!failed || !pg.code || pg.code.length !== 5) throw pg
-    throw scriptError(script, pg, statements[failed.index]!.start, hint)
+    return
+  }
+  for (const [index, s] of statements.entries()) {
+    try {
+      await db.exec(s.text)
+    } catch (error) {
+      throw failed(error, index)
+    }
   }
 }
 
