@@ -1,0 +1,4 @@
+CREATE TABLE public.carriers (
+    id integer PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,13 @@
+-- B has an invalid parent index (ON ONLY, only one partition index attached); A has the partition index standalone
+CREATE TABLE public.transfers (
+    id bigint NOT NULL,
+    booked_on date NOT NULL,
+    amount numeric(12,2) NOT NULL
+) PARTITION BY RANGE (booked_on);
+
+CREATE TABLE public.transfers_2024 PARTITION OF public.transfers
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.transfers_2025 PARTITION OF public.transfers
+    FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+
+CREATE INDEX transfers_2024_amount_idx ON public.transfers_2024 (amount);

@@ -1,0 +1,29 @@
+CREATE TABLE public.messages (
+    id bigint NOT NULL,
+    sent_on date NOT NULL,
+    sender name NOT NULL DEFAULT current_user,
+    recipient name NOT NULL
+) PARTITION BY RANGE (sent_on);
+
+CREATE TABLE public.messages_2024 PARTITION OF public.messages
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+
+ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.messages FORCE ROW LEVEL SECURITY;
+CREATE POLICY messages_read ON public.messages FOR SELECT
+    USING (sender = current_user OR recipient = current_user);
+CREATE POLICY messages_send ON public.messages AS RESTRICTIVE FOR INSERT
+    WITH CHECK (sender = current_user);
+
+CREATE TABLE public.notes (
+    id bigint NOT NULL,
+    written_on date NOT NULL,
+    author name NOT NULL DEFAULT current_user
+) PARTITION BY RANGE (written_on);
+
+CREATE TABLE public.notes_2024 PARTITION OF public.notes
+    FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+
+ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY notes_author ON public.notes
+    USING (author = current_user);
