@@ -61,6 +61,32 @@ export interface Location {
   excerpt?: string
 }
 
+/**
+ * Why a drafted up/down pair did not pass its check on a scratch database (`diff`): the statement
+ * that failed, or, when both ran, what still differs. The same shape in the error's `unverified`
+ * and in the result of `diff` with `writeUnverified`.
+ */
+export interface Unverified {
+  /** The direction whose SQL failed; null when both ran but the schema still differs. */
+  direction: 'up' | 'down' | null
+  /** The drafted file that failed (written only with `writeUnverified`). */
+  file: string | null
+  /** The failing statement on one line, cut to a readable length. */
+  statement: string | null
+  /** The statement's first line in that file, as `writeUnverified` writes it. */
+  line: number | null
+  /** The server's message, and its detail and hint when it sent them. */
+  message: string | null
+  detail: string | null
+  hint: string | null
+  sqlState: string | null
+  /**
+   * What still differs after the up (from the schema file) and after the down (from the
+   * migrations' schema, or the live one), one `check` line each: `+ column public.users.nickname`.
+   */
+  stillDiffers: { afterUp: string[]; afterDown: string[] }
+}
+
 export interface ErrorDetails {
   next?: string
   location?: Location
@@ -74,6 +100,8 @@ export interface ErrorDetails {
   sqlState?: string
   /** Files or versions the error is about. */
   files?: string[]
+  /** `DRAFT_UNVERIFIED` from diff: what failed. */
+  unverified?: Unverified
 }
 
 export class TinymigrateError extends Error {
@@ -86,6 +114,7 @@ export class TinymigrateError extends Error {
   readonly hint: string | undefined
   readonly sqlState: string | undefined
   readonly files: string[]
+  readonly unverified: Unverified | undefined
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message)
@@ -99,6 +128,7 @@ export class TinymigrateError extends Error {
     this.hint = details.hint
     this.sqlState = details.sqlState
     this.files = details.files ?? []
+    this.unverified = details.unverified
   }
 }
 

@@ -30,7 +30,7 @@ import { hasNoTransactionMarker } from './sqltext.js'
 import { applyBatch, applyMigration, describeApply, nextBatch, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
 
 export { TinymigrateError, isTinymigrateError } from './errors.js'
-export type { ErrorCode, Location } from './errors.js'
+export type { ErrorCode, Location, Unverified } from './errors.js'
 export type { Event } from './events.js'
 export type { State, Tool } from './plan.js'
 export type { StepResult } from './runner.js'
@@ -881,6 +881,12 @@ export interface DiffOptions extends SchemaOptions {
   name: string
   /** Draft and check, but write nothing (the SQL is in the result). */
   dryRun?: boolean
+  /**
+   * Write the pair even when it does not pass its check, each file headed by NOT VERIFIED
+   * comments that say what failed; the result then has `verified: false` and `unverified`.
+   * Without it such a pair throws `DRAFT_UNVERIFIED` (with the same `unverified`) and nothing is written.
+   */
+  writeUnverified?: boolean
   /** The clock for the next version (tests). */
   now?: Date
 }
@@ -894,7 +900,7 @@ export type { CheckResult, DraftResult, PullResult } from './diff/project.js'
  */
 export async function diff(options: DiffOptions): Promise<import('./diff/project.js').DraftResult> {
   const { draftMigration } = await import('./diff/project.js')
-  return withProject(options, (ctx) => draftMigration(ctx, options.name, options.dryRun === true))
+  return withProject(options, (ctx) => draftMigration(ctx, options.name, { dryRun: options.dryRun === true, writeUnverified: options.writeUnverified === true }))
 }
 
 /** Whether the migrations (or, with `fromDb`, the live database) give exactly schema.sql. Alembic: `check`. */

@@ -91,15 +91,21 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'Create an empty up/down pair with the next version (in a folder of dbmate files, one more such file).',
     options: ['--message <name>       the name, instead of the argument (also -m)', '--dir <path>           migrations directory (default: migrations)', '--json                 print one JSON document on stdout', '--quiet                print only errors'],
     example: 'tinymigrate new add_orders',
-    flags: ['message', 'autogenerate', ...SCHEMA_FLAGS, 'from-db', 'dry-run'],
+    flags: ['message', 'autogenerate', ...SCHEMA_FLAGS, 'from-db', 'dry-run', 'write-unverified'],
   },
   {
     name: 'diff',
     usage: 'tinymigrate diff <name> [--from-db]',
     summary: 'Draft the next up/down pair that turns the migrations\' schema into schema.sql, checked on scratch databases.',
-    options: [...SCHEMA, '--from-db              compare the live database (it must be up to date) instead of the replayed migrations', '--dry-run              print the drafted SQL; write nothing', ...CONNECTION],
+    options: [
+      ...SCHEMA,
+      '--from-db              compare the live database (it must be up to date) instead of the replayed migrations',
+      '--dry-run              print the drafted SQL; write nothing',
+      '--write-unverified     write a pair that fails its check anyway, headed NOT VERIFIED with the reason, to fix by hand (exit 0, with a warning)',
+      ...CONNECTION,
+    ],
     example: 'tinymigrate diff add_orders',
-    flags: [...SCHEMA_FLAGS, 'from-db', 'dry-run', 'message'],
+    flags: [...SCHEMA_FLAGS, 'from-db', 'dry-run', 'message', 'write-unverified'],
   },
   {
     name: 'check',
@@ -179,7 +185,7 @@ export const ALIASES: Record<string, string> = {
 }
 
 export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', 'from', 'from-table', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
-export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate']
+export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate', 'write-unverified']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }
 

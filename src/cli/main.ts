@@ -126,6 +126,8 @@ function errorJson(e: TinymigrateError) {
     hint: e.hint ?? null,
     sqlState: e.sqlState ?? null,
     files: e.files,
+    // DRAFT_UNVERIFIED from diff: the failing statement, or what still differs.
+    ...(e.unverified ? { unverified: e.unverified } : {}),
   }
 }
 
@@ -274,7 +276,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
   if ((command.name === 'new' && f.autogenerate === true) || command.name === 'diff') return draft(p, out, env, cwd, dir, onEvent, signal)
   if (command.name === 'check' || command.name === 'pull') return schemaCommand(p, out, env, cwd, dir, onEvent, signal)
   if (command.name === 'new') {
-    for (const flag of ['schema', 'shadow-url', 'prelude', 'from-db', 'dry-run']) {
+    for (const flag of ['schema', 'shadow-url', 'prelude', 'from-db', 'dry-run', 'write-unverified']) {
       if (f[flag] !== undefined) throw usage(`Option --${flag} needs --autogenerate.`, 'Example: tinymigrate revision --autogenerate -m add_orders')
     }
     const name = typeof f.message === 'string' ? f.message : p.positional.join(' ')
@@ -508,15 +510,39 @@ async function draft(p: Parsed, out: Output, env: Env, cwd: string, dir: string,
   if (typeof f.message === 'string' && p.positional.length) throw usage('Give the name once: as an argument or with -m.')
   const url = f['from-db'] === true ? resolveUrl(f, env, cwd, out) : optionalUrl(f, env, cwd)
   const base: lib.Options = { url, dir, table: typeof f.table === 'string' ? f.table : undefined, wait: seconds(f, 'wait'), onEvent, signal }
-  const r = await lib.diff({ ...schemaOptions(p, base), name, dryRun: f['dry-run'] === true })
-  if (out.json) return out.document({ ok: true, ...r })
+  const r = await lib.diff({ ...schemaOptions(p, base), name, dryRun: f['dry-run'] === true, writeUnverified: f['write-unverified'] === true })
+  // Asked for explicitly, an unverified pair is a success (exit 0), but never a quiet one.
+  const unverified = () => {
+    if (r.unverified) out.warn(unverifiedWarning(r.unverified, schemaPath(p, dir), f['from-db'] === true ? 'the database' : `the migrations in ${dir}`, f['dry-run'] === true), true)
+  }
+  if (out.json) {
+    out.document({ ok: true, ...r })
+    return unverified()
+  }
   if (!r.changed) return out.result(`nothing to draft: ${f['from-db'] === true ? 'the database has' : 'the migrations give'} exactly the schema of ${schemaPath(p, dir)}${notCompared(r.notCompared)}`)
   if (f['dry-run'] === true) out.result(`${r.sql!.up}\n-- ----- down -----\n${r.sql!.down}`)
   else out.result(`wrote ${r.up}\nwrote ${r.down}`)
   out.progress(`changes:\n${r.changes.map((c) => `  ${c}`).join('\n')}`)
   for (const w of r.warnings) out.warn(w)
-  out.progress(`checked on scratch databases (${r.engine === 'server' ? 'on the server' : 'embedded engine'}): the up gives the schema file's schema, the down gives back the current one${notCompared(r.notCompared)}`)
-  if (f['dry-run'] !== true) out.progress('review the files, then run: tinymigrate up')
+  if (r.verified) out.progress(`checked on scratch databases (${r.engine === 'server' ? 'on the server' : 'embedded engine'}): the up gives the schema file's schema, the down gives back the current one${notCompared(r.notCompared)}`)
+  else unverified()
+  if (f['dry-run'] !== true && r.verified) out.progress('review the files, then run: tinymigrate up')
+}
+
+/** The warning of a pair written with --write-unverified: what failed, as in its files' header. */
+function unverifiedWarning(u: lib.Unverified, schema: string, source: string, dryRun: boolean): string {
+  const lines = [`NOT VERIFIED: the drafted pair did not pass its check on a scratch database; ${dryRun ? 'printed' : 'written'} only because of --write-unverified`]
+  if (u.direction) {
+    lines.push(`  the ${u.direction} fails${u.line === null ? '' : ` at line ${u.line} of ${u.file}`}: ${u.message}`)
+    if (u.statement) lines.push(`    ${u.statement}`)
+    if (u.detail) lines.push(`  detail: ${u.detail}`)
+    if (u.hint) lines.push(`  hint: ${u.hint}`)
+  }
+  const list = (title: string, changes: string[]) => { if (changes.length) lines.push(`  ${title}`, ...changes.map((c) => `    ${c}`)) }
+  list(`after the up, the schema still differs from ${schema}:`, u.stillDiffers.afterUp)
+  list(`after the down, the schema still differs from ${source}:`, u.stillDiffers.afterDown)
+  lines.push('  fix the pair by hand before running tinymigrate up; the NOT VERIFIED comments at the top of each file say what failed')
+  return lines.join('\n')
 }
 
 /** A URL when one is configured; undefined (the embedded engine) otherwise, without a notice. */

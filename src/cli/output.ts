@@ -12,7 +12,8 @@ export interface Output {
   result(line: string): void
   /** Progress, warnings (stderr); suppressed by --json? no: stderr stays free for humans, --quiet hides it. */
   progress(line: string): void
-  warn(line: string): void
+  /** A warning (stderr); --quiet hides it unless `always`. */
+  warn(line: string, always?: boolean): void
   error(err: TinymigrateError): void
   document(doc: unknown): void
 }
@@ -32,7 +33,7 @@ export function createOutput(streams: Streams, json: boolean, quiet: boolean): O
     quiet,
     result(line) { if (!json && !quiet) out(line + '\n') },
     progress(line) { if (!quiet) err(c.dim(line) + '\n') },
-    warn(line) { if (!quiet) err(c.yellow('warning ') + line + '\n') },
+    warn(line, always = false) { if (!quiet || always) err(c.yellow('warning ') + line + '\n') },
     error(e) { err(renderError(e, c) + '\n') },
     // Strings are redacted before serialising: JSON escaping could hide a password from `redact`.
     document(doc) { streams.stdout(JSON.stringify(redactDeep(doc), null, 2) + '\n') },

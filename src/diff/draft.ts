@@ -6,6 +6,7 @@ import { TinymigrateError } from '../errors.js'
 import type { MigrationFile } from '../files.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
+import { lineOf, splitStatements } from '../sqltext.js'
 import { compare, type Change } from './compare.js'
 import { render, type Rendered } from './render.js'
 import { runScript, type ScratchDb, type ScratchHost, type Script } from './scratch.js'
@@ -97,26 +98,45 @@ export interface Verification {
   afterUp: Change[]
   afterDown: Change[]
   /** An error while running the drafted SQL, with the direction it happened in. */
-  failed?: { direction: 'up' | 'down'; message: string }
+  failed?: DraftFailure
 }
+
+/** A drafted statement the scratch database refused, in plain words. */
+export interface DraftFailure {
+  direction: 'up' | 'down'
+  /** One line: the server's message, the line and the statement. */
+  message: string
+  /** The server's message alone. */
+  reason: string
+  /** The failing statement on one line, cut to a readable length; null when it cannot be told. */
+  statement: string | null
+  /** The statement's first line in the SQL that ran (counted from 1); null when it cannot be told. */
+  line: number | null
+  detail: string | null
+  hint: string | null
+  sqlState: string | null
+}
+
+const DRAFTED = { up: 'the drafted up migration', down: 'the drafted down migration' }
 
 /**
  * Applies the up to the replayed database and checks it now equals schema.sql's; then applies
- * the down and checks it is back to the replayed state.
+ * the down and checks it is back to the replayed state. Only a SQL error counts as the draft's
+ * failure: anything else (a lost connection, Ctrl-C) is thrown as it is.
  */
 export async function verify(current: Side, wanted: Catalog, pair: Pair): Promise<Verification> {
   const result: Verification = { ok: false, afterUp: [], afterDown: [] }
   try {
-    await runScript(current.db, { path: 'the drafted up migration', text: pair.up.sql })
+    await runScript(current.db, { path: DRAFTED.up, text: pair.up.sql })
   } catch (error) {
-    result.failed = { direction: 'up', message: describe(error) }
+    result.failed = describe('up', pair.up.sql, error)
     return result
   }
   result.afterUp = compare(await readScratch(current.db), wanted).changes
   try {
-    await runScript(current.db, { path: 'the drafted down migration', text: pair.down.sql })
+    await runScript(current.db, { path: DRAFTED.down, text: pair.down.sql })
   } catch (error) {
-    result.failed = { direction: 'down', message: describe(error) }
+    result.failed = describe('down', pair.down.sql, error)
     return result
   }
   result.afterDown = compare(await readScratch(current.db), current.catalog).changes
@@ -124,9 +144,47 @@ export async function verify(current: Side, wanted: Catalog, pair: Pair): Promis
   return result
 }
 
-function describe(error: unknown): string {
-  const e = error as { message?: string; location?: { line: number; column: number; excerpt?: string } }
-  return e.location ? `${e.message} (line ${e.location.line}: ${e.location.excerpt?.trim() ?? ''})` : String(e.message ?? error)
+/** Longest statement text shown; longer ones end in an ellipsis. */
+const STATEMENT_LENGTH = 160
+
+/**
+ * The failing statement of `sql`, found from the line the server's position points at: the last
+ * statement that starts on or before it (a statement's leading comments are not part of it).
+ */
+function describe(direction: 'up' | 'down', sql: string, error: unknown): DraftFailure {
+  if (!(error instanceof TinymigrateError) || error.code !== 'SQL_FAILED') throw error
+  const prefix = `${DRAFTED[direction]} failed on a scratch database: `
+  const reason = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message
+  let statement: string | null = null
+  let line: number | null = null
+  if (error.location) {
+    const at = error.location.line
+    const found = splitStatements(sql).statements.filter((s) => lineOf(sql, s.start) <= at).pop()
+    if (found) {
+      line = lineOf(sql, found.start)
+      statement = oneLine(found.text)
+    } else {
+      line = at
+      statement = error.location.excerpt?.trim() || null
+    }
+  }
+  return {
+    direction,
+    message: line === null ? reason : `${reason} (line ${line}: ${statement ?? ''})`,
+    reason,
+    statement,
+    line,
+    detail: error.detail ?? null,
+    hint: error.hint ?? null,
+    sqlState: error.sqlState ?? null,
+  }
+}
+
+/** A statement on one line: runs of whitespace as one space, cut at STATEMENT_LENGTH. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const statement = flat.endsWith(';') ? flat : `${flat};`
+  return statement.length > STATEMENT_LENGTH ? `${statement.slice(0, STATEMENT_LENGTH - 1).trimEnd()}…` : statement
 }
 
 /** `+ table public.orders`, `~ column public.orders.status: type`, `- index public.orders_idx`. */

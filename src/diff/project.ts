@@ -4,13 +4,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Db } from '../db.js'
-import { TinymigrateError } from '../errors.js'
+import { TinymigrateError, type Unverified } from '../errors.js'
 import { decodeSql, nextVersion, slug, type MigrationFile } from '../files.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { extensionsIn } from '../pglite.js'
 import { compare, type Change } from './compare.js'
-import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, readScratch, replay, runMigrations, verify, type Side } from './draft.js'
+import { describeChange, describeNotCompared, draftPair, emptySide, freshDb, load, readScratch, replay, runMigrations, verify, type Side, type Verification } from './draft.js'
 import { render } from './render.js'
 import { scratchHost, type ScratchHost, type Script } from './scratch.js'
 
@@ -39,6 +39,10 @@ export interface DraftResult {
   engine: 'server' | 'embedded'
   /** The drafted SQL (also when nothing is written, with dryRun). */
   sql: { up: string; down: string } | null
+  /** False when the pair did not pass its check and was written anyway (`writeUnverified`). */
+  verified: boolean
+  /** Why it did not pass; null when it did. */
+  unverified: Unverified | null
 }
 
 export interface CheckResult {
@@ -128,7 +132,14 @@ async function replayAndLoad(ctx: ProjectContext, host: ScratchHost, prelude: Sc
   return [{ db, catalog: current.value }, wanted.value]
 }
 
-export async function draftMigration(ctx: ProjectContext, name: string, dryRun: boolean): Promise<DraftResult> {
+export interface DraftOptions {
+  /** Draft and check, but write nothing (the SQL is in the result). */
+  dryRun?: boolean
+  /** Write a pair that failed its check, each file headed NOT VERIFIED with the reason. */
+  writeUnverified?: boolean
+}
+
+export async function draftMigration(ctx: ProjectContext, name: string, options: DraftOptions = {}): Promise<DraftResult> {
   const label = slug(name)
   if (!label) throw new TinymigrateError('USAGE', `"${name}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate diff add_orders' })
   const schema = schemaScript(ctx)
@@ -140,50 +151,114 @@ export async function draftMigration(ctx: ProjectContext, name: string, dryRun: 
     const result: DraftResult = {
       changed: pair.changes.length > 0, version: null, up: null, down: null,
       changes: pair.changes.map(describeChange), warnings: pair.up.warnings, notCompared: record(pair.notCompared),
-      engine: host.engine, sql: null,
+      engine: host.engine, sql: null, verified: true, unverified: null,
     }
     if (!result.changed) return result
     const check = await verify(current, wanted.catalog, pair)
-    if (!check.ok) {
-      const lines = check.failed
-        ? [`the drafted ${check.failed.direction} fails: ${check.failed.message}`]
-        : [...check.afterUp.map((c) => `after the up: ${describeChange(c)}`), ...check.afterDown.map((c) => `after the down: ${describeChange(c)}`)]
-      throw new TinymigrateError('DRAFT_UNVERIFIED', 'The drafted migration did not pass its check on the scratch database, so nothing was written.', {
-        detail: `${lines.join('\n')}\n--- drafted up\n${pair.up.sql}\n--- drafted down\n${pair.down.sql}`,
-        next: 'Write this migration by hand (tinymigrate new), and report the case: the draft should have handled it.',
-      })
-    }
     const version = nextVersion(ctx.files.map((f) => f.version), ctx.now ?? new Date())
     const base = `${version}_${label}`
-    const source = ctx.live ? ctx.live.label : `the migrations in ${ctx.dir}`
-    const notCompared = pair.notCompared.size ? [`-- Not compared: ${describeNotCompared(pair.notCompared)}.`] : []
-    const header = (direction: string) => [
-      `-- ${base}: drafted by tinymigrate diff, ${direction}.`,
-      '-- Checked on a scratch database: the up gives the schema of the schema file, the down gives back the current one.',
-      ...notCompared,
-      '-- Review it (the WARNING and NOTE comments above statements first), then run: tinymigrate up',
-      '',
-    ].join('\n')
-    // The no-transaction marker must stay the first line.
-    const file = (direction: string, sql: string, outside: boolean) => outside
-      ? `-- tinymigrate:no-transaction\n${header(direction)}\n${sql.replace(/^-- tinymigrate:no-transaction\n/, '')}\n`
-      : `${header(direction)}\n${sql}\n`
-    const up = file(`from ${source} to ${ctx.schema}`, pair.up.sql, pair.up.noTransaction)
-    const down = file(`from ${ctx.schema} back to ${source}`, pair.down.sql, pair.down.noTransaction)
-    result.sql = { up, down }
-    result.version = version
-    if (dryRun) return result
     const upPath = join(ctx.dir, `${base}.up.sql`)
     const downPath = join(ctx.dir, `${base}.down.sql`)
+    const source = ctx.live ? ctx.live.label : `the migrations in ${ctx.dir}`
+    const notCompared = pair.notCompared.size ? [`-- Not compared: ${describeNotCompared(pair.notCompared)}.`] : []
+    const header = (direction: string, banner: string[]) => [
+      `-- ${base}: drafted by tinymigrate diff, ${direction}.`,
+      ...(banner.length ? banner : ['-- Checked on a scratch database: the up gives the schema of the schema file, the down gives back the current one.']),
+      ...notCompared,
+      ...(banner.length ? [] : ['-- Review it (the WARNING and NOTE comments above statements first), then run: tinymigrate up']),
+    ]
+    const files = (banner: string[]) => ({
+      up: draftFile(header(`from ${source} to ${ctx.schema}`, banner), pair.up.sql, pair.up.noTransaction),
+      down: draftFile(header(`from ${ctx.schema} back to ${source}`, banner), pair.down.sql, pair.down.noTransaction),
+    })
+    let written = files([])
+    if (!check.ok) {
+      const paths = { up: upPath, down: downPath }
+      const against = { up: ctx.schema, down: source }
+      // The banner names a line of the file it heads; how many lines the banner takes does not
+      // depend on that number, so the offset is measured on a first layout.
+      const probe = files(banner(explain(unverifiedOf(check, paths, 0), against, true)))
+      const unverified = unverifiedOf(check, paths, check.failed ? probe[check.failed.direction].offset : 0)
+      if (ctx.signal?.aborted) throw new TinymigrateError('INTERRUPTED', 'Interrupted; the scratch databases were dropped.', { next: 'Run the command again.' })
+      if (!options.writeUnverified) {
+        throw new TinymigrateError('DRAFT_UNVERIFIED', ['The drafted migration did not pass its check on the scratch database, so nothing was written.', ...explain(unverified, against, false)].join('\n'), {
+          detail: unverified.detail ?? undefined,
+          hint: unverified.hint ?? undefined,
+          sqlState: unverified.sqlState ?? undefined,
+          unverified,
+          next: 'Run the same command with --write-unverified to write the pair anyway, headed NOT VERIFIED, and fix it by hand (with --dry-run too, it is printed instead). Or write the migration yourself (tinymigrate new), and report the case: the draft should have handled it.',
+        })
+      }
+      written = files(banner(explain(unverified, against, true)))
+      result.verified = false
+      result.unverified = unverified
+    }
+    result.sql = { up: written.up.text, down: written.down.text }
+    result.version = version
+    if (options.dryRun) return result
     for (const path of [upPath, downPath]) {
       if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { next: 'Pick another name.' })
     }
-    writeFileSync(upPath, up, { flag: 'wx' })
-    writeFileSync(downPath, down, { flag: 'wx' })
+    writeFileSync(upPath, written.up.text, { flag: 'wx' })
+    writeFileSync(downPath, written.down.text, { flag: 'wx' })
     result.up = upPath
     result.down = downPath
     return result
   })
+}
+
+/**
+ * A drafted file as written: the no-transaction marker first (it must stay the first line), the
+ * header, a blank line, the SQL. `offset` turns a line of the SQL into a line of the file.
+ */
+function draftFile(header: string[], sql: string, outside: boolean): { text: string; offset: number } {
+  const body = outside ? sql.replace(/^-- tinymigrate:no-transaction\n/, '') : sql
+  const head = [...(outside ? ['-- tinymigrate:no-transaction'] : []), ...header, '']
+  return { text: `${head.join('\n')}\n${body}\n`, offset: head.length - (body === sql ? 0 : 1) }
+}
+
+/** The header lines of a pair written with --write-unverified: what failed, as comments. */
+function banner(reason: string[]): string[] {
+  return [
+    '-- NOT VERIFIED: this pair did not pass its check on a scratch database and was written only',
+    '-- because of --write-unverified. Fix it by hand before running it:',
+    ...reason.flatMap((line) => line.split(/\r\n|\r|\n/)).map((line) => `--   ${line}`.trimEnd()),
+    '-- Then delete these NOT VERIFIED lines; tinymigrate check says whether the up gives the schema file.',
+  ]
+}
+
+/** Why a pair did not pass, as data. `offset` maps a line of the drafted SQL to its line in the written file. */
+function unverifiedOf(check: Verification, paths: { up: string; down: string }, offset: number): Unverified {
+  const stillDiffers = { afterUp: check.afterUp.map(describeChange), afterDown: check.afterDown.map(describeChange) }
+  const f = check.failed
+  if (!f) return { direction: null, file: null, statement: null, line: null, message: null, detail: null, hint: null, sqlState: null, stillDiffers }
+  return {
+    direction: f.direction, file: paths[f.direction], statement: f.statement, line: f.line === null ? null : f.line + offset,
+    message: f.reason, detail: f.detail, hint: f.hint, sqlState: f.sqlState, stillDiffers,
+  }
+}
+
+/**
+ * Why a pair did not pass, in plain words: the failing statement, or what still differs after
+ * each direction (`against`: what the up and the down should have given). `notes` adds the
+ * server's detail and hint, which an error shows on lines of its own.
+ */
+export function explain(u: Unverified, against: { up: string; down: string }, notes: boolean): string[] {
+  const failed = u.direction
+    ? [
+        `The ${u.direction} fails${u.line === null ? '' : ` at line ${u.line} of ${u.file}`}: ${u.message}`,
+        ...(u.statement ? [`  ${u.statement}`] : []),
+        ...(notes && u.detail ? [`detail: ${u.detail}`] : []),
+        ...(notes && u.hint ? [`hint: ${u.hint}`] : []),
+      ]
+    : []
+  // A down that fails ran after an up that may already have left differences.
+  const list = (title: string, changes: string[]) => (changes.length ? [title, ...changes.map((c) => `  ${c}`)] : [])
+  return [
+    ...failed,
+    ...list(`After the up, the schema still differs from ${against.up}:`, u.stillDiffers.afterUp),
+    ...list(`After the down, the schema still differs from ${against.down}:`, u.stillDiffers.afterDown),
+  ]
 }
 
 export async function checkSchema(ctx: ProjectContext): Promise<CheckResult> {
@@ -232,4 +307,4 @@ export async function pullSchema(ctx: ProjectContext): Promise<PullResult> {
   })
 }
 
-export type { Change }
+export type { Change, Unverified }
