@@ -67,7 +67,9 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     catalog.schemas.set(r.name, { name: r.name, comment: r.comment, grants: toGrants(r.grants) })
   }
   for (const r of rows.extensions as Row[]) {
-    catalog.extensions.set(r.name, { name: r.name, schema: r.schema, version: r.version, updates: json(r.updates) })
+    catalog.extensions.set(r.name, {
+      name: r.name, schema: r.schema, version: r.version, defaultVersion: r.default_version ?? null, updates: json(r.updates),
+    })
   }
   for (const r of rows.collations as Row[]) {
     catalog.collations.set(qname(r.schema, r.name), {
@@ -145,6 +147,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     if (!owner || owner.kind !== 'table') continue
     const constraint: Constraint = {
       name: r.name, type: r.type, definition: r.definition, validated: r.validated, comment: r.comment, local: r.local,
+      inherited: Boolean(r.inherited), parent: r.parent ?? null,
     }
     owner.constraints.push(constraint)
   }
@@ -152,6 +155,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
     if (exclude.has(qname(r.schema, r.table))) continue
     catalog.indexes.set(qname(r.schema, r.name), {
       schema: r.schema, name: r.name, table: r.table, definition: r.definition, comment: r.comment,
+      parent: r.parent ?? null, valid: r.valid !== false,
     })
   }
   for (const r of rows.routines as Row[]) {
@@ -164,7 +168,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
   for (const r of rows.triggers as Row[]) {
     const owner = byOid.get(r.oid)
     if (!owner) continue
-    const trigger: Trigger = { name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment }
+    const trigger: Trigger = { name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment, clone: Boolean(r.clone) }
     owner.triggers.push(trigger)
   }
   for (const r of rows.policies as Row[]) {

@@ -24,6 +24,8 @@ export interface Extension {
   name: string
   schema: string
   version: string
+  /** The version CREATE EXTENSION installs when none is named, on the server read (null: unknown). */
+  defaultVersion: string | null
   /** Versions this one can be updated to (pg_extension_update_paths on this server). */
   updates: string[]
 }
@@ -124,11 +126,19 @@ export interface Constraint {
   comment: string | null
   /** Inherited from a parent and not declared here: the parent's definition is enough. */
   local: boolean
+  /** Inherited from a parent (declared here too or not): a partition's copy of its parent's check. */
+  inherited: boolean
+  /** A partition's key attached to its parent's: `schema.table.name` of that key. */
+  parent: string | null
 }
 
 export interface Index extends Named {
   table: string
   definition: string
+  /** A partition's index attached to its parent's index: `schema.name` of that index. */
+  parent: string | null
+  /** False for a partitioned index that some partition has no attached index for. */
+  valid: boolean
 }
 
 export interface Trigger {
@@ -137,6 +147,8 @@ export interface Trigger {
   /** pg_trigger.tgenabled: O (on), D (disabled), R (replica), A (always). */
   enabled: string
   comment: string | null
+  /** A partition's clone of its parent's trigger: only whether it is enabled is its own. */
+  clone: boolean
 }
 
 export interface Policy {

@@ -31,6 +31,7 @@ WHERE ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_namespace', 'n.oid'
 
 export const extensions = `
 SELECT x.extname AS name, n.nspname AS schema, x.extversion AS version,
+       (SELECT a.default_version FROM pg_available_extensions a WHERE a.name = x.extname) AS default_version,
        (SELECT coalesce(json_agg(u.target), '[]') FROM pg_extension_update_paths(x.extname) u
         WHERE u.source = x.extversion AND u.path IS NOT NULL) AS updates
 FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
@@ -177,28 +178,37 @@ WHERE c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`
 
 /**
- * Table constraints. Not-null constraints (PostgreSQL 18) are read as columns' NOT NULL;
- * a partition's copies of its parent's constraints (conparentid) are the parent's.
+ * Table constraints. Not-null constraints (PostgreSQL 18) are read as columns' NOT NULL.
+ * A partition's foreign keys cloned from its parent's (conparentid) are the parent's; its keys
+ * attached to the parent's keys are its own (they have a name and an index of their own, which
+ * pg_dump prints), with `parent` naming the key they are attached to.
  */
 export const constraints = `
 SELECT k.conrelid::int AS oid, k.conname AS name, k.contype AS type,
        pg_get_constraintdef(k.oid) AS definition, k.convalidated AS validated,
-       k.conislocal AS local,
+       k.conislocal AS local, k.coninhcount > 0 AS inherited,
+       (SELECT pn.nspname || '.' || pc.relname || '.' || pk.conname
+        FROM pg_constraint pk JOIN pg_class pc ON pc.oid = pk.conrelid JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+        WHERE pk.oid = k.conparentid) AS parent,
        obj_description(k.oid, 'pg_constraint') AS comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
+WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND (k.conparentid = 0 OR k.contype <> 'f')
   AND ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_class', 'c.oid')}
 ORDER BY k.conrelid, k.conname`
 
 /**
- * Indexes that are not a constraint's (those come with their constraint), and not a partition's
- * copy of its parent's index.
+ * Indexes that are not a constraint's (those come with their constraint). A partition's index
+ * attached to its parent's index is read too (its name is its own), with `parent` naming the
+ * index it is attached to; `valid` is false for a partitioned index some partition lacks.
  */
 export const indexes = `
 SELECT n.nspname AS schema, ic.relname AS name, c.relname AS table,
-       pg_get_indexdef(x.indexrelid) AS definition,
+       pg_get_indexdef(x.indexrelid) AS definition, x.indisvalid AS valid,
+       (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i
+        JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+        WHERE i.inhrelid = x.indexrelid) AS parent,
        obj_description(ic.oid, 'pg_class') AS comment
 FROM pg_index x
 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -206,8 +216,7 @@ JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace
 WHERE ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_class', 'c.oid')}
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x')
-                  AND k.conrelid = x.indrelid)
-  AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = x.indexrelid)`
+                  AND k.conrelid = x.indrelid)`
 
 export const routines = `
 SELECT n.nspname AS schema, p.proname AS name, p.prokind AS kind,
@@ -222,14 +231,17 @@ JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prokind IN ('f', 'p')
   AND ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_proc', 'p.oid')}`
 
-/** User triggers; a partition's clones of its parent's triggers (tgparentid) are the parent's. */
+/**
+ * User triggers. A partition's clones of its parent's triggers (tgparentid) are the parent's,
+ * but each can be enabled or disabled on its own: read with `clone` set.
+ */
 export const triggers = `
 SELECT g.tgrelid::int AS oid, g.tgname AS name, pg_get_triggerdef(g.oid) AS definition,
-       g.tgenabled::text AS enabled, obj_description(g.oid, 'pg_trigger') AS comment
+       g.tgenabled::text AS enabled, g.tgparentid <> 0 AS clone, obj_description(g.oid, 'pg_trigger') AS comment
 FROM pg_trigger g
 JOIN pg_class c ON c.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT g.tgisinternal AND g.tgparentid = 0
+WHERE NOT g.tgisinternal
   AND ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_class', 'c.oid')}`
 
 export const policies = `

@@ -2,7 +2,7 @@
 // depends on an object being dropped or recreated (a view over a column whose type changes, a
 // trigger on a function that is recreated) is recreated with it: the cascade at the end.
 import {
-  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Policy,
+  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Index, type Policy,
   type Sequence, type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
 
@@ -110,9 +110,11 @@ export function compare(a: Catalog, b: Catalog): Comparison {
       else add({ action: 'recreate', kind: 'table', key: k, name, detail: `partitioning ${old.partitionBy ?? 'none'} → ${t.partitionBy ?? 'none'}`, from: old, to: t })
       compareTriggers(add, name, [], t.triggers)
       for (const p of t.policies) add({ action: 'create', kind: 'policy', key: key('policy', `${name}.${p.name}`), name: `${name}.${p.name}`, detail: '', to: p, table: name })
+      // A new partition is created as a table and attached: its keys then attach to the parent's.
+      for (const c of t.constraints.filter((x) => x.parent)) attachConstraint(add, name, c)
       continue
     }
-    compareTable(add, a, k, name, old, t)
+    compareTable(add, a, b, k, name, old, t)
   }
   for (const [name, t] of a.tables) {
     if (!b.tables.has(name)) add({ action: 'drop', kind: 'table', key: key('table', name), name, detail: '', from: t })
@@ -123,9 +125,14 @@ export function compare(a: Catalog, b: Catalog): Comparison {
     const old = a.indexes.get(name)
     const k = key('index', name)
     if (!old) add({ action: 'create', kind: 'index', key: k, name, detail: '', to: i, table: qname(i.schema, i.table) })
-    else if (old.definition !== i.definition) {
-      add({ action: 'recreate', kind: 'index', key: k, name, detail: 'definition', from: old, to: i, table: qname(i.schema, i.table) })
-    } else commentChange(add, 'index', k, name, old.comment, i.comment)
+    else if (old.definition !== i.definition || old.valid !== i.valid) {
+      const detail = old.definition !== i.definition ? 'definition' : i.valid ? 'becomes valid' : 'becomes invalid'
+      add({ action: 'recreate', kind: 'index', key: k, name, detail, from: old, to: i, table: qname(i.schema, i.table) })
+    } else {
+      commentChange(add, 'index', k, name, old.comment, i.comment)
+      if (i.parent && old.parent !== i.parent) attachIndex(add, i)
+    }
+    if (i.parent && (!old || old.definition !== i.definition || old.valid !== i.valid)) attachIndex(add, i)
   }
   for (const [name, i] of a.indexes) {
     if (!b.indexes.has(name)) add({ action: 'drop', kind: 'index', key: key('index', name), name, detail: '', from: i, table: qname(i.schema, i.table) })
@@ -181,6 +188,7 @@ export function compare(a: Catalog, b: Catalog): Comparison {
   }
 
   cascade(changes, a, b)
+  partitionCascade(changes, a, b)
   const notCompared = new Map(a.notCompared)
   for (const [kind, n] of b.notCompared) notCompared.set(kind, Math.max(n, notCompared.get(kind) ?? 0))
   return { changes, notCompared }
@@ -284,7 +292,7 @@ function ownColumns(t: Table): Column[] {
   return t.columns.filter((c) => c.local || !c.inherited)
 }
 
-function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table, t: Table) {
+function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string, old: Table, t: Table) {
   const table = name
   if (old.persistence !== t.persistence) {
     add({ action: 'alter', kind: 'table', key: k, name, detail: t.persistence === 'u' ? 'unlogged' : 'logged', from: old, to: t })
@@ -310,8 +318,12 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
   // Table privileges before column privileges: a table-level REVOKE takes the column ones along.
   grantsChange(add, k, name, old.grants, t.grants, 'table', t)
   // Columns. Detaching a table from its parent makes its inherited columns its own.
-  const oldCols = new Map(old.columns.filter((c) => c.local || !c.inherited || columnsBecomeLocal).map((c) => [c.name, c]))
-  const newCols = new Map(ownColumns(t).map((c) => [c.name, c]))
+  if (t.partitionOf && old.partitionOf?.parent === t.partitionOf.parent) {
+    comparePartitionColumns(add, a, b, k, name, old, t)
+  } else {
+  const oldCols = new Map(old.columns.filter((c) => c.local || !c.inherited || columnsBecomeLocal || t.partitionOf).map((c) => [c.name, c]))
+  // Every column of a partition is compared: pg_dump prints a partition as a table of its own.
+  const newCols = new Map((t.partitionOf ? t.columns : ownColumns(t)).map((c) => [c.name, c]))
   for (const [cn, c] of newCols) {
     const oc = oldCols.get(cn) ?? (old.columns.find((x) => x.name === cn && x.inherited) ? { ...old.columns.find((x) => x.name === cn)!, local: true } : undefined)
     const full = `${name}.${cn}`
@@ -329,10 +341,34 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
       add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: 'becomes inherited', from: c, table })
     }
   }
+  }
 
-  // Constraints: compared by name and definition; inherited ones belong to the parent.
-  const oldCons = new Map(old.constraints.filter((c) => c.local).map((c) => [c.name, c]))
-  const newCons = new Map(t.constraints.filter((c) => c.local).map((c) => [c.name, c]))
+  // Constraints: compared by name and definition; inherited ones belong to the parent. A
+  // partition's own are those not inherited at all; detached, it owns every one it had.
+  const own = (x: Table, detaching: boolean) => (c: Constraint) =>
+    detaching ? true : x.partitionOf ? !c.inherited && !c.parent : c.local
+  const oldCons = new Map(old.constraints.filter(own(old, !!old.partitionOf && !t.partitionOf)).map((c) => [c.name, c]))
+  const newCons = new Map(t.constraints.filter(own(t, false)).map((c) => [c.name, c]))
+  // A partition's keys attached to its parent's keys.
+  const newClones = new Map(t.partitionOf ? t.constraints.filter((c) => c.parent).map((c) => [c.name, c]) : [])
+  for (const [cn, c] of newClones) {
+    const o = old.constraints.find((x) => x.name === cn)
+    const ck = key('constraint', `${name}.${cn}`)
+    if (!o) add({ action: 'create', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: c.definition, to: c, table })
+    else if (o.definition !== c.definition || o.type !== c.type) {
+      add({ action: 'recreate', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: `${o.definition} → ${c.definition}`, from: o, to: c, table })
+    } else {
+      commentChange(add, 'constraint', ck, `${name}.${cn}`, o.comment, c.comment, table, c)
+      if (o.parent !== c.parent) attachConstraint(add, name, c)
+      continue
+    }
+    attachConstraint(add, name, c)
+  }
+  for (const o of old.partitionOf && t.partitionOf ? old.constraints.filter((c) => c.parent) : []) {
+    if (!newCons.has(o.name) && !newClones.has(o.name)) {
+      add({ action: 'drop', kind: 'constraint', key: key('constraint', `${name}.${o.name}`), name: `${name}.${o.name}`, detail: o.definition, from: o, table })
+    }
+  }
   for (const [cn, c] of newCons) {
     const oc = oldCons.get(cn)
     const ck = key('constraint', `${name}.${cn}`)
@@ -342,7 +378,7 @@ function compareTable(add: Add, a: Catalog, k: string, name: string, old: Table,
     } else commentChange(add, 'constraint', ck, `${name}.${cn}`, oc.comment, c.comment, table, c)
   }
   for (const [cn, c] of oldCons) {
-    if (!newCons.has(cn)) add({ action: 'drop', kind: 'constraint', key: key('constraint', `${name}.${cn}`), name: `${name}.${cn}`, detail: c.definition, from: c, table })
+    if (!newCons.has(cn) && !newClones.has(cn)) add({ action: 'drop', kind: 'constraint', key: key('constraint', `${name}.${cn}`), name: `${name}.${cn}`, detail: c.definition, from: c, table })
   }
 
   compareTriggers(add, name, old.triggers, t.triggers)
@@ -376,7 +412,16 @@ function policyShape(p: Policy): string {
   return JSON.stringify([p.permissive, p.command, p.roles, p.using, p.check])
 }
 
-function compareTriggers(add: Add, table: string, from: Trigger[], to: Trigger[]) {
+function compareTriggers(add: Add, table: string, fromAll: Trigger[], toAll: Trigger[]) {
+  // A partition's clone of its parent's trigger comes and goes with the parent's; only whether it
+  // is enabled is its own.
+  for (const g of toAll.filter((x) => x.clone)) {
+    const o = fromAll.find((x) => x.clone && x.name === g.name)
+    if ((o?.enabled ?? 'O') === g.enabled) continue
+    add({ action: 'alter', kind: 'trigger', key: key('trigger', `${table}.${g.name}`), name: `${table}.${g.name}`, detail: `enabled ${o?.enabled ?? 'O'} → ${g.enabled}`, from: o ?? { ...g, enabled: 'O' }, to: g, table })
+  }
+  const from = fromAll.filter((x) => !x.clone)
+  const to = toAll.filter((x) => !x.clone)
   for (const g of to) {
     const o = from.find((x) => x.name === g.name)
     const gk = key('trigger', `${table}.${g.name}`)
@@ -413,6 +458,96 @@ function columnDiffs(a: Column, b: Column): string[] {
   if ((a.storage ?? null) !== (b.storage ?? null)) out.push('storage')
   if ((a.statistics ?? null) !== (b.statistics ?? null)) out.push('statistics')
   return out
+}
+
+/**
+ * A partition of the same parent on both sides: the parent's columns are its columns (added,
+ * dropped and retyped through the parent), but defaults, NOT NULL, storage, statistics,
+ * comments and privileges are each partition's own, as pg_dump prints them. NOT NULL set or
+ * dropped on the parent reaches every partition; a partition's own change is what is left.
+ */
+function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, name: string, old: Table, t: Table) {
+  const parentBefore = a.tables.get(old.partitionOf!.parent)
+  const parentAfter = b.tables.get(t.partitionOf!.parent)
+  for (const c of t.columns) {
+    const oc = old.columns.find((x) => x.name === c.name)
+    if (!oc) continue
+    const full = `${name}.${c.name}`
+    const pa = parentBefore?.columns.find((x) => x.name === c.name)
+    const pb = parentAfter?.columns.find((x) => x.name === c.name)
+    const inheritedNotNull = pa && pb && pa.notNull !== pb.notNull ? pb.notNull : oc.notNull
+    const from = { ...oc, notNull: inheritedNotNull }
+    for (const d of columnDiffs(from, c)) {
+      if (['default', 'not null', 'storage', 'statistics', 'identity', 'identity options'].includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from, to: c, table: name })
+    }
+    commentChange(add, 'column', k, full, oc.comment, c.comment, name, c)
+    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], 'column', { table: t, column: c })
+  }
+}
+
+/** `ALTER INDEX <parent's> ATTACH PARTITION <partition's>`, for a key of a partition. */
+function attachConstraint(add: Add, table: string, c: Constraint) {
+  add({ action: 'alter', kind: 'constraint', key: key('constraint', `${table}.${c.name}`), name: `${table}.${c.name}`, detail: 'attach', to: c, table })
+}
+
+function attachIndex(add: Add, i: Index) {
+  const name = qname(i.schema, i.name)
+  add({ action: 'alter', kind: 'index', key: key('index', name), name, detail: 'attach', to: i, table: qname(i.schema, i.table) })
+}
+
+/**
+ * What partitioning takes along: a partitioned table that is recreated has its partitions
+ * detached first and attached again; a partition's index or key goes when its parent's is
+ * dropped, so one that is still wanted is created again and attached.
+ */
+function partitionCascade(changes: Change[], a: Catalog, b: Catalog) {
+  const recreatedTables = new Set(changes.filter((c) => c.kind === 'table' && c.action === 'recreate').map((c) => c.name))
+  const has = (kind: ChangeKind, name: string, detail?: string) => changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
+  for (const [name, t] of b.tables) {
+    const old = a.tables.get(name)
+    if (!t.partitionOf || !old?.partitionOf || recreatedTables.has(name)) continue
+    if (old.partitionOf.parent !== t.partitionOf.parent || !recreatedTables.has(t.partitionOf.parent) || has('partition', name)) continue
+    const k = key('table', name)
+    changes.push({ action: 'drop', kind: 'partition', key: k, name, detail: `of ${old.partitionOf.parent}`, from: old, table: name })
+    changes.push({ action: 'create', kind: 'partition', key: k, name, detail: `of ${t.partitionOf.parent}`, to: t, table: name })
+  }
+  // Indexes dropped (or recreated) whose attached partition indexes go with them.
+  const goneIndexes = new Set(changes.filter((c) => c.kind === 'index' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
+  const detached = new Set(changes.filter((c) => c.kind === 'partition' && c.action === 'drop').map((c) => c.name))
+  for (const [name, i] of a.indexes) {
+    if (!i.parent || !goneIndexes.has(i.parent) || goneIndexes.has(name)) continue
+    if (detached.has(qname(i.schema, i.table))) continue // detached first: kept
+    const wanted = b.indexes.get(name)
+    if (!wanted) { changes.push({ action: 'drop', kind: 'index', key: key('index', name), name, detail: `with ${i.parent}`, from: i, table: qname(i.schema, i.table) }); continue }
+    for (let n = changes.length - 1; n >= 0; n--) if (changes[n]!.kind === 'index' && changes[n]!.name === name) changes.splice(n, 1)
+    changes.push({ action: 'recreate', kind: 'index', key: key('index', name), name, detail: `dropped with ${i.parent}`, from: i, to: wanted, table: qname(wanted.schema, wanted.table) })
+    if (wanted.parent) attachIndex((c) => changes.push(c), wanted)
+  }
+  // Keys whose parent key is dropped or recreated (with its table or by itself).
+  const goneKeys = new Set(changes.filter((c) => c.kind === 'constraint' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
+  const goneTables = new Set(changes.filter((c) => c.kind === 'table' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
+  for (const [tname, t] of a.tables) {
+    if (goneTables.has(tname)) continue
+    for (const c of t.constraints) {
+      if (!c.parent) continue
+      const parentTable = c.parent.slice(0, c.parent.lastIndexOf('.'))
+      const full = `${tname}.${c.name}`
+      if (!goneKeys.has(c.parent) && !goneTables.has(parentTable)) continue
+      if (detached.has(tname)) continue // detached first: kept
+      const wanted = b.tables.get(tname)?.constraints.find((x) => x.name === c.name)
+      for (let n = changes.length - 1; n >= 0; n--) if (changes[n]!.kind === 'constraint' && changes[n]!.name === full) changes.splice(n, 1)
+      const ck = key('constraint', full)
+      if (!wanted) { changes.push({ action: 'drop', kind: 'constraint', key: ck, name: full, detail: `with ${c.parent}`, from: c, table: tname }); continue }
+      changes.push({ action: 'recreate', kind: 'constraint', key: ck, name: full, detail: `dropped with ${c.parent}`, from: c, to: wanted, table: tname })
+      if (wanted.parent) attachConstraint((x) => changes.push(x), tname, wanted)
+    }
+  }
+  // Partitions attached again: their indexes and keys attach to the parent's again.
+  for (const c of changes.filter((x) => x.kind === 'partition' && x.action === 'create')) {
+    const t = c.to as Table
+    for (const x of t.constraints.filter((y) => y.parent)) if (!has('constraint', `${c.name}.${x.name}`, 'attach')) attachConstraint((y) => changes.push(y), c.name, x)
+    for (const i of b.indexes.values()) if (i.parent && qname(i.schema, i.table) === c.name && !has('index', qname(i.schema, i.name), 'attach')) attachIndex((y) => changes.push(y), i)
+  }
 }
 
 // --- cascade -----------------------------------------------------------------------------------
@@ -491,6 +626,8 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
         const found = subObject(a, b, kind, rest)
         if (!found) continue
         if (doomedTables.has(found.table)) { doomed.add(d.from); continue }
+        // A partition's clone of a trigger or key comes back with its parent's.
+        if (found.from.clone || found.from.parent) { doomed.add(d.from); continue }
         if (found.to && !has(kind as ChangeKind, d.from, 'recreate')) {
           recreate({ action: 'recreate', kind: kind as ChangeKind, key: d.from, name: rest, detail: why, from: found.from, to: found.to, table: found.table })
           if (kind === 'constraint' && ['p', 'u', 'x'].includes(found.from.type)) doomed.add(key('index', `${found.table.split('.')[0]}.${found.from.name}`))
@@ -506,6 +643,16 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
           grew = true
         }
         doomed.add(d.from)
+      } else if (kind === 'type' && (d.to.startsWith('type:') || d.to.startsWith('collation:'))) {
+        // A domain (or composite) over a recreated type, or whose check names one of its values,
+        // is recreated with it; its columns are converted in turn.
+        const from = a.types.get(rest)
+        const to = b.types.get(rest)
+        if (!from || from.kind === 'enum') continue
+        if (to && to.kind === from.kind && !has('type', d.from, 'recreate')) {
+          recreate({ action: 'recreate', kind: 'type', key: d.from, name: rest, detail: why, from, to })
+          retyped.add(rest)
+        } else doomed.add(d.from)
       } else if (kind === 'table' && d.to.startsWith('type:') && retyped.has(d.to.slice(5))) {
         // A column of a recreated type: converted to the new type.
         const table = a.tables.get(rest)

@@ -48,6 +48,11 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
     steps.push({ phase, sql, keys, needs: [], warnings: [], notes: [], ...extra })
   const changes = comparison.changes
   const dropped = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'table').map((c) => c.name))
+  // What DROP TABLE, DROP INDEX or DROP CONSTRAINT takes along: the table's indexes and keys, a
+  // partitioned index's partition indexes, a partitioned table's keys' copies on its partitions.
+  const goneTables = new Set(changes.filter((c) => c.kind === 'table' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
+  const goneIndexes = new Set(changes.filter((c) => c.kind === 'index' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
+  const goneKeys = new Set(changes.filter((c) => c.kind === 'constraint' && (c.action === 'drop' || c.action === 'recreate')).map((c) => c.name))
   const droppedColumns = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'column').map((c) => c.name))
   // Sequences that go while a column of the same table becomes an identity whose sequence takes
   // their name: dropped just before it, not at the end.
@@ -69,7 +74,10 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       case 'extension':
         if (c.action === 'create') {
-          step(0, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(c.name)} WITH SCHEMA ${quoteIdent(c.to.schema)} VERSION ${quoteLiteral(c.to.version)};`, [c.key], { needs: [key('schema', c.to.schema)] })
+          // The version is named only when it is not the one the server installs by default: a file
+          // that names one fails on an engine that ships another (pgcrypto 1.3 here, 1.4 there).
+          const version = c.to.version === c.to.defaultVersion ? '' : ` VERSION ${quoteLiteral(c.to.version)}`
+          step(0, `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(c.name)} WITH SCHEMA ${quoteIdent(c.to.schema)}${version};`, [c.key], { needs: [key('schema', c.to.schema)] })
         } else if (c.action === 'drop') {
           step(3, `DROP EXTENSION ${quoteIdent(c.name)};`, [c.key], { warnings: [`drops extension ${c.name}`] })
         } else {
@@ -137,8 +145,8 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
       case 'partition': {
         const t = (c.to ?? c.from) as Table
         const name = qi(t.schema, t.name)
-        if (c.action === 'drop') step(1, `ALTER TABLE ${quoteQualified(c.from.partitionOf.parent)} DETACH PARTITION ${name};`, [])
-        else step(2, `ALTER TABLE ${quoteQualified(t.partitionOf!.parent)} ATTACH PARTITION ${name} ${t.partitionOf!.bound};`, [], { needs: [c.key, key('table', t.partitionOf!.parent)] })
+        if (c.action === 'drop') step(1, `ALTER TABLE ${quoteQualified(c.from.partitionOf.parent)} DETACH PARTITION ${name};`, [`detach:${c.name}`])
+        else attachPartition(step, t, a, b)
         break
       }
       case 'parent': {
@@ -165,28 +173,42 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
       }
       case 'constraint': {
         const table = quoteQualified(c.table!)
-        if (c.action !== 'create') {
+        if (c.action === 'alter' && c.detail === 'attach') { attachKey(step, c.table!, c.to as Constraint); break }
+        // A partition's key that went with its parent's (partitionCascade) is only created again.
+        const goneWithParent = c.detail.startsWith('with ') || c.detail.startsWith('dropped with ') ||
+          (c.from?.parent && (goneKeys.has(c.from.parent) || goneTables.has(c.from.parent.slice(0, c.from.parent.lastIndexOf('.')))))
+        if (c.action !== 'create' && !goneWithParent) {
           if (!(c.action === 'drop' && dropped.has(c.table!))) {
             step(1, `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(c.from.name)};`, constraintKeys(c.key, c.table!, c.from))
           }
         }
-        if (c.action !== 'drop') addConstraint(step, c.table!, c.to, constraintKeys(c.key, c.table!, c.to), !b.tables.has(c.table!) || !a.tables.has(c.table!) ? false : true)
+        if (c.action !== 'drop') addConstraint(step, c.table!, c.to, constraintKeys(c.key, c.table!, c.to), !b.tables.has(c.table!) || !a.tables.has(c.table!) ? false : true, b)
         break
       }
       case 'index': {
         const i = (c.to ?? c.from) as Index
         const name = qi(i.schema, i.name)
-        if (c.action !== 'create' && !(c.action === 'drop' && (dropped.has(c.table!) || !a.tables.has(c.table!) && !a.views.has(c.table!)))) {
+        if (c.action === 'alter' && c.detail === 'attach') {
+          // After the partition is attached (which attaches a matching index itself: then a no-op).
+          step(2, `ALTER INDEX ${quoteQualified(i.parent!)} ATTACH PARTITION ${name};`, attachedKeys(i.parent!, a, b), { needs: [c.key, key('index', i.parent!), `attach:${c.table}`] })
+          break
+        }
+        const goneWithParent = c.detail.startsWith('with ') || c.detail.startsWith('dropped with ') ||
+          (c.from?.parent && goneIndexes.has(c.from.parent)) || (c.from?.parent && goneTables.has(c.table!))
+        if (c.action !== 'create' && !goneWithParent && !(c.action === 'drop' && (dropped.has(c.table!) || !a.tables.has(c.table!) && !a.views.has(c.table!)))) {
           step(1, `DROP INDEX ${name};`, [c.key])
         }
         if (c.action !== 'drop') {
           const existing = a.tables.has(c.table!) && !changes.some((x) => x.kind === 'table' && x.name === c.table && x.action === 'recreate')
-          if (existing) {
+          // An index of a partitioned table is created ON ONLY it, as pg_dump does: each
+          // partition's index is created by its own name and attached to it.
+          const only = / ON ONLY /.test(i.definition)
+          if (existing && !only) {
             n.push(`builds the index while holding a lock that blocks writes to ${c.table}; on a large table use instead, in its own migration with -- tinymigrate:no-transaction:`,
               `  ${concurrently(i.definition)};`)
           }
-          // pg_get_indexdef says ON ONLY for a partitioned table: created that way the partitions would get no index.
-          step(2, `${i.definition.replace(/ ON ONLY /, ' ON ')};`, [c.key], { notes: n })
+          // Before the partition it is on is attached: attaching would otherwise create one of its own.
+          step(2, `${i.definition};`, [c.key], { notes: n })
           comment(step, 2, 'INDEX', name, i.comment, c.key)
         }
         break
@@ -223,7 +245,12 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
       case 'trigger': {
         const g = (c.to ?? c.from) as Trigger
         const table = quoteQualified(c.table!)
-        if (c.action === 'alter') { step(2, enableTrigger(table, g), [c.key]); break }
+        if (c.action === 'alter') {
+          // A partition's clone exists once the partition is attached and the parent's trigger created.
+          const parent = (b.tables.get(c.table!) ?? a.tables.get(c.table!))?.partitionOf?.parent
+          step(2, enableTrigger(table, g), [c.key], { needs: g.clone && parent ? [`attach:${c.table}`, key('trigger', `${parent}.${g.name}`)] : [] })
+          break
+        }
         if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table!))) {
           step(1, `DROP TRIGGER ${quoteIdent(c.from.name)} ON ${table};`, [c.key])
         }
@@ -270,16 +297,28 @@ function constraintKeys(k: string, table: string, c: Constraint): string[] {
   return ['p', 'u', 'x'].includes(c.type) ? [k, key('index', `${schema}.${c.name}`)] : [k]
 }
 
-function addConstraint(step: StepFn, table: string, c: Constraint, keys: string[], existing: boolean) {
+function addConstraint(step: StepFn, table: string, c: Constraint, keys: string[], existing: boolean, b: Catalog) {
   const notes: string[] = []
   const q = quoteQualified(table)
   const def = c.definition
+  // A key of a partitioned table, or of a partition, is added to that table ONLY, as pg_dump
+  // does: each partition's key is added by its own name and attached. With ONLY, the
+  // partitions' columns must already be NOT NULL.
+  const t = b.tables.get(table)
+  if (t && (t.partitionBy || c.parent) && ['p', 'u', 'x'].includes(c.type)) {
+    const partitions = [...b.tables.values()].filter((x) => x.partitionOf?.parent === table).map((x) => key('table', `${x.schema}.${x.name}`))
+    step(2, `ALTER TABLE ONLY ${q} ADD CONSTRAINT ${quoteIdent(c.name)} ${def};`, keys, { needs: [key('table', table), ...partitions] })
+    if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON ${q} IS ${quoteLiteral(c.comment)};`, keys)
+    return
+  }
   if (existing && (c.type === 'f' || c.type === 'c') && c.validated) {
     notes.push(`validating the constraint scans ${table} while holding a lock; on a large table add it NOT VALID here and run ALTER TABLE ... VALIDATE CONSTRAINT ${quoteIdent(c.name)} in a later migration`)
   } else if (existing && (c.type === 'p' || c.type === 'u' || c.type === 'x')) {
     notes.push(`builds an index while holding a lock that blocks writes to ${table}; on a large table build a unique index CONCURRENTLY first and add the constraint USING INDEX`)
   }
-  step(2, `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(c.name)} ${def};`, keys, { notes })
+  // A foreign key to a partitioned table needs its key whole: every partition's attached.
+  const references = c.type === 'f' ? /REFERENCES ([^(]+)\(/.exec(def)?.[1]?.trim().replace(/"/g, '') : undefined
+  step(2, `ALTER TABLE ${q} ADD CONSTRAINT ${quoteIdent(c.name)} ${def};`, keys, { notes, needs: references ? [`attached-under:${references}`] : [] })
   if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON ${q} IS ${quoteLiteral(c.comment)};`, keys)
 }
 
@@ -538,6 +577,10 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
   const name = qi(t.schema, t.name)
   // A partition goes with its partitioned table.
   if (c.action === 'drop' && (c.from as Table).partitionOf && changes.some((x) => x.kind === 'table' && x.action !== 'create' && x.action !== 'alter' && x.name === (c.from as Table).partitionOf!.parent)) return
+  // One dropped from a parent that stays is detached first: a foreign key that references the
+  // parent depends on each partition until then.
+  const detachFirst = (c.action === 'drop' || c.action === 'recreate') && (c.from as Table).partitionOf && !changes.some((x) => x.kind === 'partition' && x.action === 'drop' && x.name === c.name)
+  if (detachFirst) step(1, `ALTER TABLE ${quoteQualified((c.from as Table).partitionOf!.parent)} DETACH PARTITION ${qi(c.from.schema, c.from.name)};`, [`detach:${c.name}`])
   if (c.action === 'drop' || c.action === 'recreate') {
     const f = c.from as Table
     const warnings = [`drops table ${c.name} and all its rows`]
@@ -553,10 +596,13 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
       keys.splice(keys.indexOf(ck), 1)
       step(1, `ALTER TABLE ${qi(f.schema, f.name)} DROP CONSTRAINT ${quoteIdent(k.name)};`, [ck])
     }
-    step(1, `DROP TABLE ${qi(f.schema, f.name)};`, keys, { warnings, notes })
+    // Partitions that stay are detached first.
+    const detached = changes.filter((x) => x.kind === 'partition' && x.action === 'drop' && x.from?.partitionOf?.parent === c.name).map((x) => `detach:${x.name}`)
+    if (detachFirst) detached.push(`detach:${c.name}`)
+    step(1, `DROP TABLE ${qi(f.schema, f.name)};`, keys, { warnings, notes, needs: detached })
   }
   if (c.action === 'create' || c.action === 'recreate') {
-    createTable(step, t, c.key)
+    createTable(step, t, c.key, a, b)
     return
   }
   if (c.action === 'alter') {
@@ -568,6 +614,47 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
       if (t.options.length) step(2, `ALTER TABLE ${name} SET (${t.options.join(', ')});`, [c.key])
     }
   }
+}
+
+/**
+ * `ALTER TABLE <parent> ATTACH PARTITION`, once the partition has its keys, indexes and checks:
+ * attaching then takes them as the partition's copies of the parent's.
+ */
+function attachPartition(step: StepFn, t: Table, a: Catalog, b: Catalog) {
+  const full = `${t.schema}.${t.name}`
+  const own = [
+    ...t.constraints.flatMap((c) => constraintKeys(key('constraint', `${full}.${c.name}`), full, c)),
+    ...[...b.indexes.values()].filter((i) => i.schema === t.schema && i.table === t.name).map((i) => key('index', `${i.schema}.${i.name}`)),
+    // A partitioned partition's indexes and keys are whole first, or attaching builds new ones.
+    `attached-under:${full}`,
+  ]
+  const existing = a.tables.has(full)
+  step(2, `ALTER TABLE ${quoteQualified(t.partitionOf!.parent)} ATTACH PARTITION ${qi(t.schema, t.name)} ${t.partitionOf!.bound};`, [`attach:${full}`], {
+    needs: [key('table', full), key('table', t.partitionOf!.parent), ...own],
+    notes: existing ? [`scans ${full} to check that its rows fit the bound, unless a CHECK constraint already proves it`] : [],
+  })
+}
+
+/**
+ * Keys of an index attachment, for what must wait until a partitioned index is whole: the
+ * partition above it is attached only then (attaching would otherwise build an index of its own),
+ * and a foreign key can reference a partitioned table's key only then.
+ */
+function attachedKeys(parentIndex: string, a: Catalog, b: Catalog): string[] {
+  const i = b.indexes.get(parentIndex) ?? a.indexes.get(parentIndex)
+  return [`attached-to:${parentIndex}`, ...(i ? [`attached-under:${i.schema}.${i.table}`] : [])]
+}
+
+/** A partition's key attached to its parent's key: through their indexes, which bear their names. */
+function attachKey(step: StepFn, table: string, c: Constraint) {
+  const parent = c.parent!
+  const parentTable = parent.slice(0, parent.lastIndexOf('.'))
+  const parentSchema = parentTable.slice(0, parentTable.indexOf('.'))
+  const schema = table.slice(0, table.indexOf('.'))
+  const parentIndex = `${parentSchema}.${parent.slice(parent.lastIndexOf('.') + 1)}`
+  step(2, `ALTER INDEX ${quoteQualified(parentIndex)} ATTACH PARTITION ${qi(schema, c.name)};`, [`attached-to:${parentIndex}`, `attached-under:${parentTable}`], {
+    needs: [key('constraint', `${table}.${c.name}`), key('constraint', parent), `attach:${table}`],
+  })
 }
 
 function sameShape(x: Table | undefined, y: Table): boolean {
@@ -585,28 +672,29 @@ function tableKeys(t: Table, k: string): string[] {
   return keys
 }
 
-function createTable(step: StepFn, t: Table, k: string) {
+/**
+ * A partition is created as a table of its own and then attached, as pg_dump does: its
+ * columns' defaults and NOT NULL, its keys and its indexes are its own, created by their names
+ * before ATTACH PARTITION (which would otherwise create its own, under names of its choosing).
+ */
+function createTable(step: StepFn, t: Table, k: string, a: Catalog, b: Catalog) {
   const name = qi(t.schema, t.name)
   const full = `${t.schema}.${t.name}`
-  const inline = t.constraints.filter((c) => c.local && c.type !== 'f' && c.validated)
-  const lines = t.columns.filter((c) => c.local || !c.inherited).filter(() => !t.partitionOf).map((c) => columnDefinition(t, c))
+  const declared = (c: Constraint) => (t.partitionOf ? !c.inherited || c.parent !== null || c.type === 'c' : c.local)
+  const inline = t.constraints.filter((c) => declared(c) && c.type !== 'f' && c.validated)
+  const lines = t.columns.filter((c) => t.partitionOf || c.local || !c.inherited).map((c) => columnDefinition(t, c))
   for (const c of inline) lines.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`)
   let sql = `CREATE ${t.persistence === 'u' ? 'UNLOGGED ' : ''}TABLE ${name}`
-  if (t.partitionOf) {
-    sql += ` PARTITION OF ${quoteQualified(t.partitionOf.parent)}`
-    if (lines.length) sql += ` (\n  ${lines.join(',\n  ')}\n)`
-    sql += ` ${t.partitionOf.bound}`
-  } else {
-    sql += lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ' ()'
-    if (t.inherits.length) sql += ` INHERITS (${t.inherits.map(quoteQualified).join(', ')})`
-  }
+  sql += lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ' ()'
+  if (t.inherits.length) sql += ` INHERITS (${t.inherits.map(quoteQualified).join(', ')})`
   if (t.partitionBy) sql += ` PARTITION BY ${t.partitionBy}`
   if (t.options.length) sql += ` WITH (${t.options.join(', ')})`
   const keys = [k, ...t.columns.map((c) => key('default', `${full}.${c.name}`))]
   for (const c of inline) keys.push(...constraintKeys(key('constraint', `${full}.${c.name}`), full, c))
-  step(2, `${sql};`, keys, { needs: t.partitionOf ? [key('table', t.partitionOf.parent)] : t.inherits.map((p) => key('table', p)) })
-  for (const c of t.constraints.filter((c) => c.local && !inline.includes(c))) {
-    addConstraint(step, full, c, constraintKeys(key('constraint', `${full}.${c.name}`), full, c), false)
+  step(2, `${sql};`, keys, { needs: t.inherits.map((p) => key('table', p)) })
+  if (t.partitionOf) attachPartition(step, t, a, b)
+  for (const c of t.constraints.filter((c) => declared(c) && !inline.includes(c))) {
+    addConstraint(step, full, c, constraintKeys(key('constraint', `${full}.${c.name}`), full, c), false, b)
   }
   for (const c of inline) if (c.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(c.name)} ON ${name} IS ${quoteLiteral(c.comment)};`, [k])
   if (t.rowSecurity) step(2, `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`, [k])
@@ -669,7 +757,11 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
   const existing = a.tables.get(c.table!)
   const col = (c.to ?? c.from) as Column
   const column = quoteIdent(col.name)
-  const alter = (sql: string, extra: Partial<Step> = {}) => step(2, `ALTER TABLE ${table} ${sql};`, [c.key], extra)
+  // A partition's own setting goes after its parent's, which reaches every partition.
+  const parentFirst = t.partitionOf && a.tables.has(c.table!) ? [key('table', t.partitionOf.parent)] : []
+  const alter = (sql: string, extra: Partial<Step> = {}) => step(2, `ALTER TABLE ${table} ${sql};`, [c.key], { needs: parentFirst, ...extra })
+  // A default set on a partitioned table would reach its partitions, which have their own.
+  const only = t.partitionBy ? `ALTER TABLE ONLY ${table}` : `ALTER TABLE ${table}`
   if (c.action === 'create') {
     const notes: string[] = []
     if (col.notNull && col.default === null && !col.identity && !col.generated) {
@@ -712,8 +804,13 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       const notes: string[] = []
       const recreatedType = f.type === to.type
       // Enums convert through their text; nothing casts one enum to another directly.
-      const viaText = recreatedType || isEnum(a, f.type) || isEnum(b, to.type) || !castable(b, f.type, to.type)
-      const using = viaText ? `${column}::text::${to.type}` : `${column}::${to.type}`
+      const enums = recreatedType || isEnum(a, f.type) || isEnum(b, to.type)
+      // No cast from one to the other: through one type that both cast with (boolean → integer
+      // → smallint), before falling back on the text form.
+      const via = enums ? 'text' : castable(b, f.type, to.type) ? null : castPath(b, f.type, to.type) ?? 'text'
+      const viaText = via === 'text'
+      const using = via ? `${column}::${via}::${to.type}` : `${column}::${to.type}`
+      if (via && via !== 'text') notes.push(`no cast from ${f.type} to ${to.type}: values convert through ${via}`)
       if (kind === 'narrowing') warnings.push(`narrows ${c.name} from ${f.type} to ${to.type}: values that do not fit make it fail`)
       else if (kind === 'cast' && !recreatedType) {
         notes.push(viaText && !isEnum(a, f.type) && !isEnum(b, to.type)
@@ -730,9 +827,9 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
     }
     case 'default':
       if (to.default === null) {
-        if (!(f.default !== null && hasChange('column', c.name, 'type'))) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+        if (!(f.default !== null && hasChange('column', c.name, 'type'))) step(2, `${only} ALTER COLUMN ${column} DROP DEFAULT;`, [c.key], { needs: parentFirst })
       } else if (!to.identity) {
-        alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
+        step(2, `${only} ALTER COLUMN ${column} SET DEFAULT ${to.default};`, [c.key], { needs: parentFirst })
       }
       break
     case 'identity':
@@ -788,6 +885,21 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
 const textTypes = new Set(['text', 'character varying', 'character', 'name', '"char"'])
 
 /** Whether `from::to` type-checks: a pg_cast entry, the same type, a string type on either side, or a domain. */
+/**
+ * A type that `from` casts to and that casts to `to`, both by built-in casts (pg_cast), when
+ * there is no cast between the two: numeric types first, text never (that is the last resort).
+ */
+export function castPath(catalog: Catalog, from: string, to: string): string | undefined {
+  const base = (t: string) => t.replace(/\(.*\)/, '').trim()
+  const [x, y] = [base(from), base(to)]
+  const preferred = ['integer', 'bigint', 'numeric', 'smallint', 'double precision', 'real']
+  const middles = [...new Set([...catalog.casts].map((c) => c.split('\u0000')))].filter(([s]) => s === x).map(([, t]) => t!)
+    .filter((z) => z !== y && !textTypes.has(z) && catalog.casts.has(`${z}\u0000${y}`))
+    .sort((p, q) => rank(p) - rank(q) || (p < q ? -1 : 1))
+  function rank(t: string) { const i = preferred.indexOf(t); return i < 0 ? preferred.length : i }
+  return middles[0]
+}
+
 function castable(catalog: Catalog, from: string, to: string): boolean {
   const base = (t: string) => t.replace(/\(.*\)/, '').trim()
   const [x, y] = [base(from), base(to)]
