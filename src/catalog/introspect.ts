@@ -138,7 +138,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
       name: r.name, position: r.position, type: r.type, notNull: r.not_null, default: r.default,
       identity, generated: r.generated, collation: r.collation, comment: r.comment,
       local: r.local, inherited: r.inherited, grants: toGrants(r.grants),
-      storage: r.storage ?? null, statistics: r.statistics ?? null, typeStorage: r.type_storage,
+      storage: r.storage ?? null, statistics: r.statistics ?? null, typeStorage: r.type_storage, compression: r.compression ?? null,
     }
     owner.columns.push(column)
   }

@@ -112,6 +112,8 @@ export interface Column {
   /** SET STORAGE (p, e, m, x) when it differs from the type's; SET STATISTICS when set. */
   storage: string | null
   statistics: number | null
+  /** SET COMPRESSION: `p` pglz, `l` lz4, null for the server's default (PostgreSQL 14 and later). */
+  compression?: string | null
   /** The type's own storage, which SET STORAGE goes back to. */
   typeStorage: string
   /** Column-level privileges (GRANT SELECT (col) ...). */

@@ -160,6 +160,7 @@ SELECT a.attrelid::int AS oid, a.attname AS name, a.attnum AS position,
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
        a.attislocal AS local, a.attinhcount > 0 AS inherited,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, t.typstorage::text AS type_storage,
+       nullif(to_jsonb(a) ->> 'attcompression', '') AS compression,
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
        (SELECT coalesce(json_agg(json_build_array(
                  CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee) END,

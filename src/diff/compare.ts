@@ -456,6 +456,7 @@ function columnDiffs(a: Column, b: Column): string[] {
   }
   if (a.notNull !== b.notNull) out.push('not null')
   if ((a.storage ?? null) !== (b.storage ?? null)) out.push('storage')
+  if ((a.compression ?? null) !== (b.compression ?? null)) out.push('compression')
   if ((a.statistics ?? null) !== (b.statistics ?? null)) out.push('statistics')
   return out
 }
@@ -478,7 +479,7 @@ function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, na
     const inheritedNotNull = pa && pb && pa.notNull !== pb.notNull ? pb.notNull : oc.notNull
     const from = { ...oc, notNull: inheritedNotNull }
     for (const d of columnDiffs(from, c)) {
-      if (['default', 'not null', 'storage', 'statistics', 'identity', 'identity options'].includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from, to: c, table: name })
+      if (['default', 'not null', 'storage', 'compression', 'statistics', 'identity', 'identity options'].includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from, to: c, table: name })
     }
     commentChange(add, 'column', k, full, oc.comment, c.comment, name, c)
     grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], 'column', { table: t, column: c })

@@ -289,7 +289,8 @@ export async function pullSchema(ctx: ProjectContext): Promise<PullResult> {
       `-- The schema that ${source} give, written by tinymigrate pull.`,
       '-- Edit it to the schema you want, then draft the migration with: tinymigrate diff <name>',
       '',
-      rendered.sql,
+      // schema.sql loads statement by statement (as psql -f): a SET LOCAL would end with its statement.
+      rendered.sql.replace(/^SET LOCAL check_function_bodies = off;/, 'SET check_function_bodies = off;'),
       '',
     ].join('\n')
     // What is written must load back to the same schema: checked before the file is replaced.

@@ -222,7 +222,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
           step(1, `DROP ${f.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW'} ${qi(f.schema, f.name)};`, keys, c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
         }
         if (c.action !== 'drop') {
-          createView(step, c.to as View, c.key, kind)
+          createView(step, c.to as View, c.key, kind, b.version)
         }
         break
       }
@@ -281,8 +281,11 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         const { grant, kind, object } = c.to as { grant: Grant[]; kind: string; object: any }
         const target = privilegeTarget(kind, object)
         const columns = kind === 'column' ? ` (${quoteIdent(object.column.name)})` : ''
-        for (const g of groupGrants(c.from as Grant[], columns)) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
-        for (const g of groupGrants(grant, columns)) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
+        // On a table, what leaves a role with every privilege or none is said as ALL.
+        const all = ['table', 'view', 'materialized view'].includes(kind) ? tablePrivileges(b.version) : undefined
+        const after = (object?.grants ?? []) as Grant[]
+        for (const g of groupGrants(c.from as Grant[], columns, all, after, 'revoke')) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
+        for (const g of groupGrants(grant, columns, all, after, 'grant')) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
         break
       }
     }
@@ -330,14 +333,14 @@ function identityArgs(r: Routine): string {
   return r.signature.slice(r.name.length + 1, -1)
 }
 
-function createView(step: StepFn, v: View, k: string, kind: string) {
+function createView(step: StepFn, v: View, k: string, kind: string, version: number) {
   const name = qi(v.schema, v.name)
   const options = v.options.length ? ` WITH (${v.options.join(', ')})` : ''
   const body = v.definition.trim().replace(/;$/, '')
   step(2, `CREATE ${kind} ${name}${options} AS\n${body};`, [k])
   comment(step, 2, kind, name, v.comment, k)
   for (const c of v.columns) if (c.comment) step(2, `COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`, [k])
-  grantsOn(step, 'TABLE', name, [], v.grants, kind.toLowerCase(), k)
+  grantsOn(step, 'TABLE', name, [], v.grants, kind.toLowerCase(), k, version)
 }
 
 function createTrigger(step: StepFn, table: string, g: Trigger, k: string) {
@@ -408,23 +411,45 @@ function privilegeTarget(kind: string, o: any): string {
   }
 }
 
-/** Grants of one grantee and grant option folded into one statement: `SELECT, INSERT`. */
-function groupGrants(grants: Grant[], columns = ''): { grantee: string; privileges: string; grantable: boolean }[] {
-  const groups = new Map<string, { grantee: string; privileges: string[]; grantable: boolean }>()
+/**
+ * Every privilege a table can have on a server of this version. GRANT ALL is written where a role
+ * ends up with all of them, so a file drafted on one version means the same on another
+ * (PostgreSQL 17 added MAINTAIN, which 15 refuses by name).
+ */
+export function tablePrivileges(version: number): string[] {
+  return ['INSERT', 'SELECT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', ...(version >= 170000 ? ['MAINTAIN'] : [])]
+}
+
+/**
+ * Grants of one grantee and grant option folded into one statement: `SELECT, INSERT`. With
+ * `all` (the object's every privilege) and `after` (its grants once the statement has run): ALL
+ * when the grantee then holds every privilege (a grant) or none (a revoke).
+ */
+function groupGrants(grants: Grant[], columns = '', all?: string[], after?: Grant[], how?: 'grant' | 'revoke'): { grantee: string; privileges: string; grantable: boolean }[] {
+  const groups = new Map<string, { grantee: string; raw: string; privileges: string[]; grantable: boolean }>()
   for (const g of grants) {
     const k = `${g.grantee}\u0000${g.grantable}`
-    const entry = groups.get(k) ?? { grantee: g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee), privileges: [], grantable: g.grantable }
+    const entry = groups.get(k) ?? { grantee: g.grantee === 'PUBLIC' ? 'PUBLIC' : quoteIdent(g.grantee), raw: g.grantee, privileges: [], grantable: g.grantable }
     entry.privileges.push(`${g.privilege}${columns}`)
     groups.set(k, entry)
   }
-  return [...groups.values()].map((g) => ({ ...g, privileges: g.privileges.join(', ') }))
+  return [...groups.values()].map((g) => {
+    if (all && !columns) {
+      const held = (after ?? grants).filter((x) => x.grantee === g.raw && (how === 'revoke' || x.grantable === g.grantable)).map((x) => x.privilege)
+      const whole = how === 'revoke' ? held.length === 0 && g.privileges.length > 1 : all.every((p) => held.includes(p))
+      if (whole) return { grantee: g.grantee, privileges: 'ALL', grantable: g.grantable }
+    }
+    return { grantee: g.grantee, privileges: g.privileges.join(', '), grantable: g.grantable }
+  })
 }
 
-function grantsOn(step: StepFn, kindWord: string, target: string, defaults: Grant[], grants: Grant[], _kind: string, k: string) {
+function grantsOn(step: StepFn, kindWord: string, target: string, defaults: Grant[], grants: Grant[], _kind: string, k: string, version = 0) {
   const has = (list: Grant[], g: Grant) => list.some((x) => x.grantee === g.grantee && x.privilege === g.privilege && x.grantable === g.grantable)
-  const target_ = `${kindWord === 'MATERIALIZED VIEW' || kindWord === 'VIEW' ? 'TABLE' : kindWord} ${target}`
+  const onTable = kindWord === 'MATERIALIZED VIEW' || kindWord === 'VIEW' || kindWord === 'TABLE'
+  const target_ = `${onTable ? 'TABLE' : kindWord} ${target}`
+  const all = onTable && version ? tablePrivileges(version) : undefined
   for (const g of groupGrants(defaults.filter((d) => !has(grants, d)))) step(2, `REVOKE ${g.privileges} ON ${target_} FROM ${g.grantee};`, [k])
-  for (const g of groupGrants(grants.filter((x) => !has(defaults, x)))) step(2, `GRANT ${g.privileges} ON ${target_} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [k])
+  for (const g of groupGrants(grants.filter((x) => !has(defaults, x)), '', all, grants, 'grant')) step(2, `GRANT ${g.privileges} ON ${target_} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [k])
 }
 
 // --- types -------------------------------------------------------------------------------------
@@ -547,9 +572,14 @@ function storageName(code: string): string {
   return storageNames[code] ?? 'EXTENDED'
 }
 
+function compressionName(code: string | null): string {
+  return code === 'l' ? 'lz4' : code === 'p' ? 'pglz' : 'default'
+}
+
 /** SET STORAGE / SET STATISTICS that CREATE TABLE cannot say. */
 function columnSettings(step: StepFn, table: string, c: Column, k: string) {
   if (c.storage) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET STORAGE ${storageName(c.storage)};`, [k])
+  if (c.compression) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET COMPRESSION ${compressionName(c.compression)};`, [k])
   if (c.statistics !== null && c.statistics !== undefined) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET STATISTICS ${c.statistics};`, [k])
 }
 
@@ -702,7 +732,7 @@ function createTable(step: StepFn, t: Table, k: string, a: Catalog, b: Catalog) 
   if (t.replicaIdentity !== 'd') step(2, `ALTER TABLE ${name} REPLICA IDENTITY ${replicaIdentity(t)};`, [k])
   comment(step, 2, 'TABLE', name, t.comment, k)
   for (const c of t.columns) if (c.comment) step(2, `COMMENT ON COLUMN ${name}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)};`, [k])
-  grantsOn(step, 'TABLE', name, [], t.grants, 'table', k)
+  grantsOn(step, 'TABLE', name, [], t.grants, 'table', k, b.version)
   for (const c of t.columns) columnGrants(step, name, c, k)
   for (const c of t.columns) columnSettings(step, name, c, k)
 }
@@ -863,6 +893,9 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       }
       break
     }
+    case 'compression':
+      alter(`ALTER COLUMN ${column} SET COMPRESSION ${compressionName(to.compression ?? null)}`)
+      break
     case 'storage':
       alter(`ALTER COLUMN ${column} SET STORAGE ${storageName(to.storage ?? to.typeStorage)}`)
       break
