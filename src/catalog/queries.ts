@@ -373,6 +373,20 @@ SELECT kind, count(*)::int AS count FROM (
   SELECT 'table in a tablespace' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.reltablespace <> 0 AND ${userSchema('n.nspname')}
   UNION ALL
+  SELECT 'column option' FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE a.attoptions IS NOT NULL AND a.attnum > 0 AND c.relkind IN ('r', 'p', 'm') AND ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'clustered index' FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE x.indisclustered AND ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'index statistics target' FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('i', 'I') AND a.attstattarget > 0 AND ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'table access method' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am m ON m.oid = c.relam
+  WHERE c.relkind IN ('r', 'm') AND m.amname <> 'heap' AND ${userSchema('n.nspname')}
+  UNION ALL
+  SELECT 'security label' FROM pg_seclabel
+  UNION ALL
   SELECT 'conversion' FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
   WHERE ${userSchema('n.nspname')} AND NOT ${fromExtension('pg_conversion', 'c.oid')}
 ) o GROUP BY kind ORDER BY kind`
