@@ -3,7 +3,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, re
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PartError, type Db, type OpenOptions, type Statement } from './db.js'
+import { PartError, type Db, type OpenOptions, type Statement } from './driver.js'
 import { TinymigrateError } from './errors.js'
 import { sleep, throwIfAborted } from './sleep.js'
 
