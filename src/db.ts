@@ -42,7 +42,7 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
   if (options.sql) return reserved(options.sql, options)
   if (options.pglite || options.url?.startsWith('pglite:')) {
     // Loaded only on this path: `up` against a server never imports the embedded engine.
-    const { openPglite } = await import('./pglite.js')
+    const { openPglite } = await import('./embedded/adapter.js')
     return openPglite(options)
   }
   if (!options.url) throw new TinymigrateError('NO_DATABASE_URL', 'No database URL was given.', { next: 'Pass --url or set DATABASE_URL.' })

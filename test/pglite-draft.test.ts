@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { scratchHost } from '../src/diff/scratch.js'
-import { extensionsIn } from '../src/pglite.js'
+import { extensionsIn } from '../src/embedded/engine.js'
 import { readCases, roundTripOn } from './roundtrip.js'
 
 const sample = [

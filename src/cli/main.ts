@@ -6,7 +6,7 @@ import type { Event } from '../events.js'
 import * as lib from '../index.js'
 import { label } from '../files.js'
 import { MIGRATOR_NAMES } from '../migrators.js'
-import { useBaselineCompiler } from '../pglite.js'
+import { useBaselineCompiler } from '../embedded/engine.js'
 import {
   BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS, commandHelp, findCommand, mainHelp, type CommandSpec,
 } from './commands.js'
