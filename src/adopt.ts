@@ -1,4 +1,5 @@
 import type { Db } from './db.js'
+import { classify } from './classify.js'
 import { TinymigrateError } from './errors.js'
 import { qualified, type QualifiedName } from './ident.js'
 import type { ForeignHistory, Tool } from './plan.js'
@@ -94,13 +95,6 @@ export async function readForeign(db: Db, name: QualifiedName, from: Tool | unde
     }
     return { tool, table, version: row?.version ?? null, dirty: row?.dirty ?? false }
   } catch (error) {
-    const e = error as { code?: string; message?: string }
-    if (e?.code === '42501') {
-      throw new TinymigrateError('PERMISSION_DENIED', `${e.message} (while reading ${where}).`, {
-        sqlState: e.code,
-        next: `Run as a role that can read ${where}, or grant this role select on it.`,
-      })
-    }
-    throw error
+    throw classify(error, { what: `while reading ${where}`, permission: `Run as a role that can read ${where}, or grant this role select on it.` })
   }
 }

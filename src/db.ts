@@ -1,6 +1,7 @@
 import postgres from 'postgres'
 import { TinymigrateError } from './errors.js'
 import { PartError, type Db, type FailedPart, type OpenOptions } from './driver.js'
+import { errorCode, isConnectionGone } from './classify.js'
 import { inline } from './ident.js'
 import { redactUrl, rememberSecret } from './redact.js'
 import { sleep, throwIfAborted } from './sleep.js'
@@ -120,7 +121,7 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
   const settle = async (replies: Promise<unknown>[]): Promise<PromiseSettledResult<unknown>[]> => {
     let lost: (() => void) | undefined
     const gone = new Promise<void>((resolve) => { lost = resolve })
-    for (const r of replies) r.catch((error: unknown) => { if (CONNECTION_GONE.has(errorCode(error))) lost!() })
+    for (const r of replies) r.catch((error: unknown) => { if (isConnectionGone(error)) lost!() })
     closed.add(lost!)
     const settled = await Promise.race([Promise.allSettled(replies), gone.then(() => undefined)])
       .finally(() => closed.delete(lost!))
@@ -197,14 +198,6 @@ function wrap(sql: postgres.Sql | postgres.ReservedSql, pid: number, end: () => 
     },
     close: end,
   }
-}
-
-/** Errors after which the session is gone (and queued queries never settle). */
-const CONNECTION_GONE = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'])
-
-export function errorCode(error: unknown): string {
-  const e = error as { code?: unknown; errno?: unknown } | null
-  return typeof e?.code === 'string' ? e.code : ''
 }
 
 function describeConnectError(error: unknown): string {

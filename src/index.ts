@@ -7,28 +7,24 @@
  * const result = await migrate({ url: process.env.DATABASE_URL, dir: 'migrations' })
  * ```
  */
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type postgres from 'postgres'
-import { BlockerWatcher } from './blockers.js'
-import { openDb, type Db } from './db.js'
-import { isPgliteUrl } from './embedded/adapter.js'
-import { extensionsIn } from './embedded/engine.js'
 import { TinymigrateError, type ErrorCode } from './errors.js'
-import type { Event } from './events.js'
 import { checksum, label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
-import {
-  ensureHistory, locateHistory, markFinished, readHistory, readStoredDown, recordApplied, removeRecord,
-  updateChecksum, type History,
-} from './history.js'
+import { ensureHistory, markFinished, readStoredDown, recordApplied, removeRecord, updateChecksum } from './history.js'
 import { parseQualifiedName, qualified } from './ident.js'
 import { DEFAULT_FOREIGN_TABLE, TOOLS, readForeign } from './adopt.js'
-import { acquireLease, acquireLock, lockKey, type Lock, type LockHolder } from './lock.js'
 import {
-  currentVersion, inspect, listLabels, planAdopt, planDown, planStamp, planUp, type Entry, type State, type Tool,
+  currentVersion, listLabels, planAdopt, planDown, planStamp, planUp, type Entry, type State, type Tool,
 } from './plan.js'
+import { DEFAULT_DIR, type Options } from './options.js'
+import { isPgliteUrl } from './embedded/adapter.js'
 import { hasNoTransactionMarker } from './sqltext.js'
-import { applyBatch, applyMigration, describeApply, nextBatch, describeRevert, display, revertMigration, type RevertSource, type RunContext, type StepResult } from './runner.js'
+import {
+  applyAll, describeApply, describeRevert, display, revertAll, type RevertSource, type StepResult,
+} from './runner.js'
+import { runContext, withSession, type Session } from './session.js'
+import { writeNewFiles } from './writer.js'
 
 export { TinymigrateError, isTinymigrateError } from './errors.js'
 export type { ErrorCode, Location, Unverified } from './errors.js'
@@ -36,55 +32,7 @@ export type { Event } from './events.js'
 export type { State, Tool } from './plan.js'
 export type { StepResult } from './runner.js'
 export { redact, redactUrl } from './redact.js'
-
-export const DEFAULT_DIR = 'migrations'
-export const DEFAULT_TABLE = 'tinymigrate_history'
-/** Seconds a runner waits for another runner's lock before giving up. */
-export const DEFAULT_LOCK_TIMEOUT = 300
-/**
- * Seconds a migration statement may wait for a table lock (PostgreSQL's lock_timeout). A migration
- * queued behind a long transaction would otherwise stall every query of the application behind it.
- */
-export const DEFAULT_DDL_LOCK_TIMEOUT = 10
-/** Seconds a lease (lock mode `lease`) lives without a heartbeat; the heartbeat runs every third of it. */
-export const LEASE_TTL = 30
-/** How often a migration stopped by that timeout is tried again. */
-export const DEFAULT_LOCK_RETRIES = 2
-
-export interface Options {
-  /** A postgres:// URL. Either this or `sql`. */
-  url?: string
-  /** An existing postgres.js instance; one of its connections is reserved for the run. */
-  sql?: postgres.Sql
-  /**
-   * An existing PGlite instance (`@electric-sql/pglite`), left open afterwards. A URL
-   * `pglite:<directory>` or `pglite:memory` opens one instead.
-   */
-  pglite?: unknown
-  /** Migrations directory (default `migrations`). */
-  dir?: string
-  /** History table: `name` or `schema.name` (default `tinymigrate_history`). */
-  table?: string
-  /** Seconds to keep retrying the first connection while the server starts. */
-  wait?: number
-  /** Seconds to wait for another runner's lock (default 300). */
-  lockTimeout?: number
-  /**
-   * How runners exclude each other: `advisory` (default) is a session advisory lock; `lease` is
-   * a row with an expiry and a heartbeat, for transaction-mode poolers such as PgBouncer.
-   */
-  lockMode?: 'advisory' | 'lease'
-  /** Seconds a migration may wait for a table lock before it is rolled back (default 10; 0: no limit). */
-  ddlLockTimeout?: number
-  /** Times a migration stopped by `ddlLockTimeout` is tried again (default 2). */
-  lockRetries?: number
-  /** Seconds one statement of a migration may run (default 0: no limit). */
-  statementTimeout?: number
-  /** Progress: lock waits, each migration, notices from the server. */
-  onEvent?: (event: Event) => void
-  /** Abort to stop a run: the current migration is rolled back and the lock released. */
-  signal?: AbortSignal
-}
+export * from './options.js'
 
 export interface RunOptions extends Options {
   /** Print what would run (returned in `statements`) and change nothing. */
@@ -137,160 +85,6 @@ export interface StatusResult {
   migrations: MigrationInfo[]
 }
 
-interface Session {
-  db: Db
-  watcher: BlockerWatcher | undefined
-  history: History
-  files: MigrationFile[]
-  entries: Entry[]
-  lock: Lock | undefined
-  emit: (event: Event) => void
-  /** Take the migration lock, then read history again: it may have changed meanwhile. */
-  takeLock(): Promise<void>
-}
-
-/** `optionalDir`: a missing migrations directory reads as an empty one (baseline creates it). */
-async function withSession<T>(options: Options, mode: { lock: boolean; optionalDir?: boolean }, fn: (s: Session) => Promise<T>): Promise<T> {
-  const dir = options.dir ?? DEFAULT_DIR
-  const readFiles = () => (mode.optionalDir && !existsSync(dir) ? [] : loadMigrations(dir))
-  const emit = options.onEvent ?? (() => {})
-  const tableName = parseQualifiedName(options.table ?? DEFAULT_TABLE)
-  const embedded = options.pglite !== undefined || isPgliteUrl(options.url)
-  const open = (files: MigrationFile[] | undefined) => openDb({
-    url: options.url,
-    sql: options.sql,
-    pglite: options.pglite,
-    extensions: files ? extensionsIn(files.map((f) => f.up.text)) : undefined,
-    exclusiveTimeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
-    onWait: (owner: number | undefined) => emit({ type: 'lock-wait', holder: owner ? { pid: owner, application: 'tinymigrate (embedded database)', user: '', client: null, since: null } : undefined }),
-    wait: options.wait,
-    signal: options.signal,
-    onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
-    onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
-  })
-  let files: MigrationFile[]
-  let db: Db
-  if (embedded) {
-    // The embedded engine is started with the extensions the files ask for.
-    files = readFiles()
-    db = await open(files)
-  } else {
-    // The connection is made while the files are read; a file error still comes first.
-    const opening = open(undefined)
-    try {
-      files = readFiles()
-    } catch (error) {
-      opening.then((d) => d.close(), () => {}).catch(() => {})
-      throw error
-    }
-    db = await opening
-  }
-  const url = options.url
-  // A second session to watch lock waits exists only on a server.
-  const watcher = url && db.engine === 'postgres' ? new BlockerWatcher(() => openDb({ url }), db.pid) : undefined
-  let session: Session | undefined
-  let lost = false
-  try {
-    const history = await locateHistory(db, tableName)
-    const rows = await readHistory(db, history)
-    const s: Session = {
-      db, watcher, history, files, entries: inspect(files, rows), lock: undefined, emit,
-      takeLock: async () => {
-        const started = Date.now()
-        const waiting = {
-          timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
-          signal: options.signal,
-          onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
-        }
-        s.lock = options.lockMode === 'lease' && db.engine === 'postgres'
-          ? await acquireLease(db, history.table.schema, history.table.name, {
-            ...waiting,
-            ttl: LEASE_TTL,
-            openSide: () => openDb({ url: options.url, sql: options.sql }),
-          })
-          : await acquireLock(db, lockKey(history.table.schema, history.table.name), waiting)
-        emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
-        // What was read before the lock may have changed while another runner held it.
-        if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
-        s.entries = inspect(files, await readHistory(db, history))
-      },
-    }
-    session = s
-    if (mode.lock) await s.takeLock()
-    return await fn(s)
-  } catch (error) {
-    const failure = typed(error, tableName)
-    lost = failure instanceof TinymigrateError && failure.code === 'CONNECTION_LOST'
-    throw failure
-  } finally {
-    await watcher?.close()
-    // After a lost connection nothing more is sent on it: a query there may never be answered
-    // (the run then ended without a result, one time in four).
-    if (session?.lock) await session.lock.release({ sessionGone: lost }).catch(() => {})
-    await db.close().catch(() => {})
-  }
-}
-
-/**
- * Errors from tinymigrate's own statements (history, lock) become typed errors: a role without
- * the privileges it needs is a configuration problem, not a bug.
- */
-function typed(error: unknown, table: { schema: string | undefined; name: string }): unknown {
-  if (error instanceof TinymigrateError) return error
-  const e = error as { code?: string; message?: string; severity?: string }
-  const where = `${table.schema ? table.schema + '.' : ''}${table.name}`
-  if (e?.code === '42501') {
-    return new TinymigrateError('PERMISSION_DENIED', `${e.message} (while reading or writing the history table ${where}).`, {
-      sqlState: e.code,
-      next: `Run as the role that owns ${where}, or grant this role select, insert, update and delete on it (and create on its schema for the first run).`,
-    })
-  }
-  if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && e.severity) {
-    return new TinymigrateError('DATABASE_ERROR', `${e.message} (while reading or writing the history table ${where}).`, {
-      sqlState: e.code,
-      next: 'Check the database and the --table option, then run the command again.',
-    })
-  }
-  if (['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET'].includes(e?.code ?? '')) {
-    return new TinymigrateError('CONNECTION_LOST', `The connection to the database was lost: ${e.message}.`, {
-      next: 'Check the server, then run the command again (tinymigrate status tells what is applied).',
-    })
-  }
-  return error
-}
-
-function context(s: Session, options: Options): RunContext {
-  return {
-    db: s.db,
-    history: s.history,
-    lock: s.lock,
-    onEvent: s.emit,
-    signal: options.signal,
-    applied: [],
-    reverted: [],
-    timeouts: {
-      lock: Math.round((options.ddlLockTimeout ?? DEFAULT_DDL_LOCK_TIMEOUT) * 1000),
-      statement: Math.round((options.statementTimeout ?? 0) * 1000),
-    },
-    retries: options.lockRetries ?? DEFAULT_LOCK_RETRIES,
-    watcher: s.watcher,
-    pooled: options.lockMode === 'lease',
-  }
-}
-
-function stopIfAborted(options: Options, ctx: RunContext): void {
-  if (!options.signal?.aborted) return
-  const done = [
-    ctx.reverted.length > 0 ? `Reverted before the interruption: ${ctx.reverted.join(', ')}.` : '',
-    ctx.applied.length > 0 ? `Applied before the interruption: ${ctx.applied.join(', ')}.` : '',
-  ].filter(Boolean).join(' ')
-  throw new TinymigrateError('INTERRUPTED', 'Interrupted between migrations.', {
-    applied: ctx.applied,
-    reverted: ctx.reverted,
-    next: `${done || 'Nothing was changed.'} Run the command again to continue.`,
-  })
-}
-
 function warnMissing(s: Session): void {
   const missing = s.entries.filter((e) => e.state === 'missing')
   if (missing.length > 0) {
@@ -319,38 +113,7 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
     for (const m of todo) void m.down?.text
     if (options.dryRun) return dryRunUp(s, options, todo)
     if (todo.length > 0) await ensureHistory(s.db, s.history)
-    const ctx = context(s, options)
-    const applied: StepResult[] = []
-    let upcoming: ReturnType<typeof nextBatch> | undefined
-    for (let i = 0; i < todo.length;) {
-      stopIfAborted(options, ctx)
-      // Consecutive transactional migrations travel in batches, one round trip each.
-      const batch = upcoming ?? nextBatch(todo, i)
-      upcoming = undefined
-      if (batch.length > 1) {
-        // The next batch is split into statements while the server runs this one (once this one
-        // is written: the driver sends from a later turn of the event loop).
-        const running = applyBatch(ctx, batch)
-        running.catch(() => {})
-        await new Promise((resolve) => setImmediate(resolve))
-        const next = nextBatch(todo, i + batch.length)
-        const done = await running
-        applied.push(...done)
-        i += done.length
-        if (done.length === batch.length) upcoming = next
-        // A lock timeout ended the batch early: that migration goes on its own, with retries.
-        if (done.length < batch.length) {
-          stopIfAborted(options, ctx)
-          applied.push(await applyMigration(ctx, todo[i]!, 1))
-          ctx.applied.push(label(todo[i]!))
-          i++
-        }
-        continue
-      }
-      applied.push(await applyMigration(ctx, todo[i]!))
-      ctx.applied.push(label(todo[i]!))
-      i++
-    }
+    const applied = await applyAll(runContext(s, options), todo)
     return { applied, reverted: [], current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })
 }
@@ -361,13 +124,7 @@ export async function rollback(options: RollbackOptions = {}): Promise<RunResult
     const todo = planDown(s.entries, options)
     const sources = await downSources(s, todo)
     if (options.dryRun) return dryRunDown(s, options, todo, sources)
-    const ctx = context(s, options)
-    const reverted: StepResult[] = []
-    for (const [i, e] of todo.entries()) {
-      stopIfAborted(options, ctx)
-      reverted.push(await revertMigration(ctx, e, sources[i]!))
-      ctx.reverted.push(label(e))
-    }
+    const reverted = await revertAll(runContext(s, options), todo, sources)
     return { applied: [], reverted, current: currentAfter(s, [], reverted), dryRun: false, statements: [] }
   })
 }
@@ -388,11 +145,9 @@ export async function redo(options: RunOptions = {}): Promise<RunResult> {
       const up = dryRunUp(s, options, [last.file])
       return { ...down, statements: [...down.statements, ...up.statements] }
     }
-    const ctx = context(s, options)
-    const reverted = [await revertMigration(ctx, last, source!)]
-    ctx.reverted.push(label(last))
-    stopIfAborted(options, ctx)
-    const applied = [await applyMigration(ctx, last.file)]
+    const ctx = runContext(s, options)
+    const reverted = await revertAll(ctx, [last], [source!])
+    const applied = await applyAll(ctx, [last.file])
     return { applied, reverted, current: currentAfter(s, applied, []), dryRun: false, statements: [] }
   })
 }
@@ -449,7 +204,7 @@ async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
 }
 
 function dryRunUp(s: Session, options: Options, todo: MigrationFile[]): RunResult {
-  const ctx = context(s, options)
+  const ctx = runContext(s, options)
   const statements: string[] = []
   if (!s.history.exists && todo.length > 0) statements.push(`-- create history table ${s.history.sqlName}`)
   const applied = todo.map((m) => {
@@ -462,7 +217,7 @@ function dryRunUp(s: Session, options: Options, todo: MigrationFile[]): RunResul
 }
 
 function dryRunDown(s: Session, options: Options, todo: Entry[], sources: RevertSource[]): RunResult {
-  const ctx = context(s, options)
+  const ctx = runContext(s, options)
   const statements: string[] = []
   const reverted = todo.map((e, i) => {
     const d = describeRevert(ctx, e, sources[i]!)
@@ -763,21 +518,13 @@ export async function baseline(options: BaselineOptions): Promise<BaselineResult
     }
     const upPath = join(dir, `${base}.up.sql`)
     const downPath = join(dir, `${base}.down.sql`)
-    for (const path of [upPath, downPath]) {
-      if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { files: [path], next: 'Move it away, or pick another name.' })
-    }
-    mkdirSync(dir, { recursive: true })
-    const written: string[] = []
+    const written = writeNewFiles([{ path: upPath, text: drafted.up }, { path: downPath, text: drafted.down }], 'Move it away, or pick another name.')
     try {
-      for (const [path, text] of [[upPath, drafted.up], [downPath, drafted.down]] as const) {
-        writeFileSync(path, text, { flag: 'wx' })
-        written.push(path)
-      }
       await ensureHistory(s.db, s.history)
       await s.db.transaction('', [], [write])
     } catch (error) {
       // Not recorded: files that were never applied anywhere must not look like a baseline.
-      for (const path of written) rmSync(path, { force: true })
+      written.undo()
       throw error
     }
     return { ...result, up: upPath, down: downPath, current: version }
@@ -843,21 +590,18 @@ export function create(options: CreateOptions): { version: string; up: string; d
   const name = slug(options.name)
   if (!name) throw new TinymigrateError('USAGE', `"${options.name}" has no letters or digits to name a migration with.`, { next: 'Example: tinymigrate new add_users' })
   const existing = existsSync(dir) ? loadMigrations(dir) : []
-  mkdirSync(dir, { recursive: true })
   const version = nextVersion(existing.map((m) => m.version), options.now ?? new Date())
   if (existing.length > 0 && existing.every((m) => m.up.section)) {
     const file = join(dir, `${version}_${name}.sql`)
-    if (existsSync(file)) throw new TinymigrateError('FILE_EXISTS', `${file} already exists.`, { next: 'Pick another name.' })
-    writeFileSync(file, `-- migrate:up\n-- ${name}: write the change here.\n\n-- migrate:down\n-- ${name}: undo it here.\n`, { flag: 'wx' })
+    writeNewFiles([{ path: file, text: `-- migrate:up\n-- ${name}: write the change here.\n\n-- migrate:down\n-- ${name}: undo it here.\n` }])
     return { version, up: file, down: file }
   }
   const up = join(dir, `${version}_${name}.up.sql`)
   const down = join(dir, `${version}_${name}.down.sql`)
-  for (const path of [up, down]) {
-    if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { next: 'Pick another name.' })
-  }
-  writeFileSync(up, `-- ${name}: write the change here.\n`, { flag: 'wx' })
-  writeFileSync(down, `-- ${name}: undo the change of ${version}_${name}.up.sql here.\n`, { flag: 'wx' })
+  writeNewFiles([
+    { path: up, text: `-- ${name}: write the change here.\n` },
+    { path: down, text: `-- ${name}: undo the change of ${version}_${name}.up.sql here.\n` },
+  ])
   return { version, up, down }
 }
 

@@ -1,4 +1,5 @@
-import { PartError, errorCode, type Db, type Statement as DbStatement } from './db.js'
+import { PartError, type Db, type Statement as DbStatement } from './db.js'
+import { errorCode, isConnectionGone, locateIn } from './classify.js'
 import { TinymigrateError, type Location } from './errors.js'
 import { describeFile, label, type MigrationFile, type SqlFile } from './files.js'
 import {
@@ -8,7 +9,7 @@ import { isLockLost, type Lock } from './lock.js'
 import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.js'
 import { shapeOf } from './shape.js'
 import { sleep } from './sleep.js'
-import { locate, splitStatements, type Statement } from './sqltext.js'
+import { splitStatements, type Statement } from './sqltext.js'
 import { inline } from './ident.js'
 import type { Event } from './events.js'
 
@@ -79,16 +80,6 @@ function unlocksAdvisory(text: string): boolean {
 /** The lock check a transaction starts with: the thorough one when something may have released it. */
 function lockCheck(ctx: RunContext, thorough: boolean): string {
   return ctx.lock ? (thorough ? ctx.lock.verify : ctx.lock.guard) : ''
-}
-
-/**
- * A server position (characters from 1 after `base`) as file:line:column. A section of a dbmate
- * one-file migration starts at the beginning of one of the file's lines: its line numbers are
- * shifted to that line, its columns are the file's.
- */
-function spot(file: SqlFile, position: number, base = 0): Location {
-  const at = locate(file.text, position, base)
-  return { file: file.path, line: at.line + (file.section ? file.section.line - 1 : 0), column: at.column, excerpt: at.excerpt }
 }
 
 /** Where a failed statement was sent from, for the error's file:line:column. */
@@ -194,7 +185,7 @@ function decide(ctx: RunContext, file: SqlFile): { outside: boolean; statements:
   if (shape.mode === 'unbalanced') {
     throw new TinymigrateError('SQL_FAILED', `${describeFile(file)} opens a transaction that it never commits; nothing was run.`, {
       files: [file.path],
-      location: spot(file, [...file.text.slice(0, shape.at)].length + 1),
+      location: locateIn(file, [...file.text.slice(0, shape.at)].length + 1),
       applied: ctx.applied,
       reverted: ctx.reverted,
       next: 'End the block with COMMIT, or remove the BEGIN: tinymigrate runs each migration in a transaction of its own.',
@@ -280,7 +271,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
   const { unterminated } = splitStatements(file.text)
   if (unterminated) {
     throw new TinymigrateError('SQL_FAILED', `Unterminated ${unterminated.kind} in ${describeFile(file)}; nothing was run.`, {
-      location: spot(file, [...file.text.slice(0, unterminated.start)].length + 1),
+      location: locateIn(file, [...file.text.slice(0, unterminated.start)].length + 1),
       next: `Close the ${unterminated.kind}, then run the command again.`,
       applied: ctx.applied,
       reverted: ctx.reverted,
@@ -334,8 +325,6 @@ function cancelOnAbort(ctx: RunContext): () => void {
 type Direction = 'apply' | 'revert'
 type Outcome = 'rolled-back' | 'unknown' | 'partial'
 
-const LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'])
-
 /** Turn whatever went wrong into an error that names the file, the place, and what state things are in. */
 function failure(
   ctx: RunContext, m: { version: string; name: string }, file: SqlFile, direction: Direction, error: unknown,
@@ -361,7 +350,7 @@ function failure(
         : `${name} was rolled back and is not ${verb}. ${state}\nRun the command again to continue.`,
     })
   }
-  if (LOST.has(code)) {
+  if (isConnectionGone(error)) {
     const what = outcome === 'unknown'
       ? `The connection was lost while committing ${name}: it may or may not be ${verb}. Run tinymigrate status to see.`
       : outcome === 'partial'
@@ -378,7 +367,7 @@ function failure(
     // show the end of the last line that has text instead.
     const length = [...sent.text.trimEnd()].length
     const position = pg.position !== undefined ? Number(pg.position) : 1
-    location = position > length ? spot(file, Math.max(length, 1), sent.base) : spot(file, position, sent.base)
+    location = position > length ? locateIn(file, Math.max(length, 1), sent.base) : locateIn(file, position, sent.base)
     if (position > length && length > 0) location.column += 1
   }
   const waited = code === LOCK_NOT_AVAILABLE
@@ -449,4 +438,71 @@ export function describeRevert(ctx: RunContext, m: { version: string; name: stri
 /** Show a parameterised statement with its values inlined, as the transaction sends it. */
 export function display(statement: DbStatement): string {
   return inline(statement.text, statement.params)
+}
+
+// --- the entry points: a run's steps, in order ----------------------------------------------
+
+/**
+ * Applies `todo` in order, each migration in a transaction of its own with its history row:
+ * consecutive transactional migrations travel in batches (one round trip each), a migration
+ * that a lock timeout stopped is tried again on its own, a stop request is honoured between
+ * migrations.
+ */
+export async function applyAll(ctx: RunContext, todo: MigrationFile[]): Promise<StepResult[]> {
+  const applied: StepResult[] = []
+  let upcoming: Planned[] | undefined
+  for (let i = 0; i < todo.length;) {
+    stopIfAborted(ctx)
+    const batch = upcoming ?? nextBatch(todo, i)
+    upcoming = undefined
+    if (batch.length > 1) {
+      // The next batch is split into statements while the server runs this one (once this one
+      // is written: the driver sends from a later turn of the event loop).
+      const running = applyBatch(ctx, batch)
+      running.catch(() => {})
+      await new Promise((resolve) => setImmediate(resolve))
+      const next = nextBatch(todo, i + batch.length)
+      const done = await running
+      applied.push(...done)
+      i += done.length
+      if (done.length === batch.length) upcoming = next
+      // A lock timeout ended the batch early: that migration goes on its own, with retries.
+      if (done.length < batch.length) {
+        stopIfAborted(ctx)
+        applied.push(await applyMigration(ctx, todo[i]!, 1))
+        ctx.applied.push(label(todo[i]!))
+        i++
+      }
+      continue
+    }
+    applied.push(await applyMigration(ctx, todo[i]!))
+    ctx.applied.push(label(todo[i]!))
+    i++
+  }
+  return applied
+}
+
+/** Reverts `todo` in order with each one's down SQL, honouring a stop request between them. */
+export async function revertAll(ctx: RunContext, todo: { version: string; name: string }[], sources: RevertSource[]): Promise<StepResult[]> {
+  const reverted: StepResult[] = []
+  for (const [i, e] of todo.entries()) {
+    stopIfAborted(ctx)
+    reverted.push(await revertMigration(ctx, e, sources[i]!))
+    ctx.reverted.push(label(e))
+  }
+  return reverted
+}
+
+/** Between migrations: a run that was asked to stop stops here, saying what it did. */
+export function stopIfAborted(ctx: RunContext): void {
+  if (!ctx.signal?.aborted) return
+  const done = [
+    ctx.reverted.length > 0 ? `Reverted before the interruption: ${ctx.reverted.join(', ')}.` : '',
+    ctx.applied.length > 0 ? `Applied before the interruption: ${ctx.applied.join(', ')}.` : '',
+  ].filter(Boolean).join(' ')
+  throw new TinymigrateError('INTERRUPTED', 'Interrupted between migrations.', {
+    applied: ctx.applied,
+    reverted: ctx.reverted,
+    next: `${done || 'Nothing was changed.'} Run the command again to continue.`,
+  })
 }

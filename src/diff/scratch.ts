@@ -1,6 +1,7 @@
 // Scratch databases for replaying migrations and loading schema.sql: temporary databases on a
 // server (dropped afterwards, also after an error or Ctrl-C), or in-memory PGlite when no server
 // is configured. Both sides of one comparison always use the same engine.
+import { classify, locateIn } from '../classify.js'
 import { randomBytes } from 'node:crypto'
 import { openDb, PartError, validateUrl, type Db } from '../db.js'
 import { TinymigrateError } from '../errors.js'
@@ -8,7 +9,7 @@ import { quoteIdent } from '../ident.js'
 import { openScratchPglite } from '../embedded/snapshot.js'
 import { redactUrl } from '../redact.js'
 import { shapeOf } from '../shape.js'
-import { hasNoTransactionMarker, locate, splitStatements } from '../sqltext.js'
+import { hasNoTransactionMarker, splitStatements } from '../sqltext.js'
 
 export interface ScratchHost {
   /** `server` or `embedded`: said in the output, so a user knows where the replay ran. */
@@ -186,13 +187,10 @@ async function serverHost(url: string): Promise<ScratchHost> {
     try {
       await admin.exec(`CREATE DATABASE ${quoteIdent(name)}`)
     } catch (error) {
-      const e = error as { code?: string; message?: string }
-      if (e.code === '42501') {
-        throw new TinymigrateError('PERMISSION_DENIED', `The role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations: ${e.message}`, {
-          next: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
-        })
-      }
-      throw error
+      throw classify(error, {
+        what: `the role of ${redactUrl(url)} may not create databases, and tinymigrate needs temporary ones to replay the migrations`,
+        permission: 'Point --shadow-url at a server where the role may create databases (a local or CI PostgreSQL), or grant CREATEDB to the role.',
+      })
     }
     const target = new URL(base.href)
     target.pathname = `/${encodeURIComponent(name)}`
@@ -310,10 +308,9 @@ async function runAutocommit(db: Db, script: Script, hint: string | undefined): 
 }
 
 function scriptError(script: Script, pg: PgError, base: number, hint: string | undefined): TinymigrateError {
-  const at = locate(script.text, pg.position !== undefined ? Number(pg.position) : 1, base)
   return new TinymigrateError('SQL_FAILED', `${script.path} failed on a scratch database: ${pg.message}`, {
     files: [script.path],
-    location: { file: script.path, line: at.line + (script.section ? script.section.line - 1 : 0), column: at.column, excerpt: at.excerpt },
+    location: locateIn(script, pg.position !== undefined ? Number(pg.position) : 1, base),
     detail: pg.detail,
     hint: pg.hint,
     sqlState: pg.code,
