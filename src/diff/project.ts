@@ -2,6 +2,7 @@
 // whether the migrations (or a live database) give exactly schema.sql, `pull` writes schema.sql.
 // Scratch databases are always dropped, also after an error.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { writeNewFiles } from '../writer.js'
 import { join } from 'node:path'
 import type { Db } from '../db.js'
 import { TinymigrateError, type Unverified } from '../errors.js'
@@ -196,11 +197,7 @@ export async function draftMigration(ctx: ProjectContext, name: string, options:
     result.sql = { up: written.up.text, down: written.down.text }
     result.version = version
     if (options.dryRun) return result
-    for (const path of [upPath, downPath]) {
-      if (existsSync(path)) throw new TinymigrateError('FILE_EXISTS', `${path} already exists.`, { next: 'Pick another name.' })
-    }
-    writeFileSync(upPath, written.up.text, { flag: 'wx' })
-    writeFileSync(downPath, written.down.text, { flag: 'wx' })
+    writeNewFiles([{ path: upPath, text: written.up.text }, { path: downPath, text: written.down.text }])
     result.up = upPath
     result.down = downPath
     return result
