@@ -2,31 +2,112 @@
 // depends on an object being dropped or recreated (a view over a column whose type changes, a
 // trigger on a function that is recreated) is recreated with it: the cascade at the end.
 import {
-  key, qname, type Catalog, type Column, type Constraint, type DomainCheck, type Grant, type Index, type Policy,
-  type Sequence, type Table, type Trigger, type UserType, type View,
+  key, qname, type Catalog, type Collation, type Column, type Constraint, type Domain, type DomainCheck, type EnumType,
+  type Extension, type Grant, type Index, type Policy, type Routine, type Schema, type Sequence, type SequenceOptions,
+  type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
 
-export type ChangeKind =
-  | 'schema' | 'extension' | 'collation' | 'type' | 'enum value' | 'sequence' | 'table' | 'column'
-  | 'constraint' | 'index' | 'view' | 'function' | 'trigger' | 'policy' | 'default' | 'partition'
-  | 'parent' | 'row security' | 'replica identity' | 'comment' | 'privileges' | 'owned by' | 'domain constraint'
+/** The object as it is only after the change. */
+type Created<T> = { action: 'create'; from?: undefined; to: T }
+/** The object as it was before it goes. */
+type Dropped<T> = { action: 'drop'; from: T; to?: undefined }
+/** Dropped and created again: because it changed in a way ALTER cannot express, or because something it depends on is. */
+type Recreated<T> = { action: 'recreate'; from: T; to: T }
+type Altered<T> = { action: 'alter'; from: T; to: T }
+/** A partition's index or key attached to its parent's (ALTER INDEX … ATTACH PARTITION). */
+type Attached<T> = { action: 'alter'; aspect: 'attach'; from?: undefined; to: T }
+/** A partition's index or key that goes because its parent's goes (DROP takes it along). */
+type Parented = { reason?: 'goes with parent' }
+/** A sub-object of a table (or view): `schema.name` of that table. */
+type Of = { table: string }
 
-export interface Change {
-  /** `recreate`: dropped and created again, because it changed in a way ALTER cannot express, or
-   *  because something it depends on is. */
-  action: 'create' | 'drop' | 'alter' | 'recreate'
-  kind: ChangeKind
-  /** The object's key (model.ts). Sub-objects of a table carry the table in `table`. */
-  key: string
-  /** What a reader sees: `public.orders.status`. */
-  name: string
-  /** For alter: what differs (`type integer → bigint`); for recreate: why. */
-  detail: string
-  from?: any
-  to?: any
-  /** `schema.name` of the table (or view) a column, constraint, trigger or policy belongs to. */
-  table?: string
+/** What differs in a column, one per ALTER COLUMN form, in the order they are drafted. */
+export type ColumnAspect =
+  | 'becomes generated' | 'generated expression' | 'no longer generated' | 'type' | 'identity' | 'default'
+  | 'identity options' | 'not null' | 'storage' | 'compression' | 'statistics'
+
+/** A value added to an enum, placed before or after an existing one (or first, when it is alone). */
+export interface EnumAddition {
+  value: string
+  before?: string
+  after?: string
 }
+
+/** What COMMENT ON names: sub-objects of a table carry the table's `schema.name`. */
+export type CommentOn =
+  | { kind: 'schema' | 'collation' | 'sequence' | 'index' }
+  | { kind: 'table'; object: Table }
+  | { kind: 'view'; object: View }
+  | { kind: 'type'; object: UserType }
+  | { kind: 'function'; object: Routine }
+  | { kind: 'column'; table: string; object: Column }
+  | { kind: 'constraint'; table: string; object: Constraint }
+  | { kind: 'trigger'; table: string; object: Trigger }
+  | { kind: 'policy'; table: string; object: Policy }
+  | { kind: 'domain constraint'; object: DomainCheck; domain: Domain }
+
+/** What GRANT and REVOKE name; `object` as it is after the change. */
+export type PrivilegesOn =
+  | { kind: 'schema'; object: Schema }
+  | { kind: 'sequence'; object: Sequence }
+  | { kind: 'type'; object: UserType }
+  | { kind: 'function' | 'procedure'; object: Routine }
+  | { kind: 'table'; object: Table }
+  | { kind: 'view' | 'materialized view'; object: View }
+  | { kind: 'column'; table: Table; column: Column }
+
+/** Each kind of change and what it carries beyond `kind`, `key`, `name` and `detail`. */
+export interface Changes {
+  schema: Created<Schema> | Dropped<Schema>
+  extension: Created<Extension> | Dropped<Extension> | Altered<Extension>
+  collation: Created<Collation> | Dropped<Collation> | Recreated<Collation>
+  type: Created<UserType> | Dropped<UserType> | Recreated<UserType> | Altered<UserType>
+  /** `key` is the enum's. */
+  'enum value': Created<EnumAddition & { type: EnumType }>
+  sequence: Created<Sequence> | Dropped<Sequence> | Altered<Sequence>
+  'owned by': Altered<Sequence>
+  table: Created<Table> | Dropped<Table> | Recreated<Table> | (Altered<Table> & { aspect: 'persistence' | 'storage options' })
+  /** Detached from (drop) or attached to (create) a partitioned table; `key` is the partition's. */
+  partition: Of & (Created<Table> | Dropped<Table>)
+  /** An inheritance parent (`schema.name`) taken away or added; `key` is the child's. */
+  parent: Of & (Created<string> | Dropped<string>)
+  /** `key` is the table's; a column wanted only inherited (no ALTER says that) is dropped. */
+  column: Of & (Created<Column> | (Dropped<Column> & { reason?: 'becomes inherited' }) | (Altered<Column> & { aspect: ColumnAspect }))
+  /** A default that uses something recreated: dropped, and set again if the column keeps one. */
+  default: Of & { action: 'recreate'; from: Column; to: Column | undefined }
+  constraint: Of & (Created<Constraint> | (Dropped<Constraint> & Parented) | (Recreated<Constraint> & Parented) | Attached<Constraint>)
+  index: Of & (Created<Index> | (Dropped<Index> & Parented) | (Recreated<Index> & Parented) | Attached<Index>)
+  view: Created<View> | Dropped<View> | Recreated<View>
+  /** alter: the body changed (CREATE OR REPLACE); recreate: the signature did. */
+  function: Created<Routine> | Dropped<Routine> | Recreated<Routine> | Altered<Routine>
+  /** alter: only whether it is enabled. */
+  trigger: Of & (Created<Trigger> | Dropped<Trigger> | Recreated<Trigger> | Altered<Trigger>)
+  policy: Of & (Created<Policy> | Dropped<Policy> | Recreated<Policy>)
+  'row security': Of & Altered<Table>
+  'replica identity': Of & Altered<Table>
+  /** `key` is the commented object's (a column's: its table's). */
+  comment: { action: 'alter'; on: CommentOn; from: string | null; to: string | null }
+  /** What is revoked and what is granted; `key` is the object's (a column's: its table's). */
+  privileges: { action: 'alter'; on: PrivilegesOn; revoke: Grant[]; grant: Grant[] }
+}
+
+export type ChangeKind = keyof Changes
+
+/**
+ * One difference between two catalogs. `Change<'column'>` is a column's; `Change` any one.
+ * `from` is the object before, `to` after; `action` says which of them there are.
+ */
+export type Change<K extends ChangeKind = ChangeKind> = {
+  [P in K]: {
+    kind: P
+    /** The object's key (model.ts). */
+    key: string
+    /** What a reader sees: `public.orders.status`. */
+    name: string
+    /** Human text only, never read by the renderer: for alter what differs (`type`), for recreate why. */
+    detail: string
+  } & Changes[P]
+}[K]
 
 export interface Comparison {
   changes: Change[]
@@ -43,8 +124,8 @@ export function compare(a: Catalog, b: Catalog): Comparison {
     const old = a.schemas.get(name)
     if (!old) add({ action: 'create', kind: 'schema', key: key('schema', name), name, detail: '', to: s })
     else {
-      commentChange(add, 'schema', key('schema', name), name, old.comment, s.comment)
-      grantsChange(add, key('schema', name), name, old.grants, s.grants, 'schema', s)
+      commentChange(add, { kind: 'schema' }, key('schema', name), name, old.comment, s.comment)
+      grantsChange(add, key('schema', name), name, old.grants, s.grants, { kind: 'schema', object: s })
     }
   }
   for (const [name, s] of a.schemas) {
@@ -66,7 +147,7 @@ export function compare(a: Catalog, b: Catalog): Comparison {
     if (!old) add({ action: 'create', kind: 'collation', key: key('collation', name), name, detail: '', to: c })
     else if (old.options !== c.options) {
       add({ action: 'recreate', kind: 'collation', key: key('collation', name), name, detail: `options ${old.options} → ${c.options}`, from: old, to: c })
-    } else commentChange(add, 'collation', key('collation', name), name, old.comment, c.comment)
+    } else commentChange(add, { kind: 'collation' }, key('collation', name), name, old.comment, c.comment)
   }
   for (const [name, c] of a.collations) {
     if (!b.collations.has(name)) add({ action: 'drop', kind: 'collation', key: key('collation', name), name, detail: '', from: c })
@@ -93,8 +174,8 @@ export function compare(a: Catalog, b: Catalog): Comparison {
     if (ownerName(old) !== ownerName(s)) {
       add({ action: 'alter', kind: 'owned by', key: k, name, detail: `owned by ${ownerName(old) ?? 'none'} → ${ownerName(s) ?? 'none'}`, from: old, to: s })
     }
-    commentChange(add, 'sequence', k, name, old.comment, s.comment)
-    grantsChange(add, k, name, old.grants, s.grants, 'sequence', s)
+    commentChange(add, { kind: 'sequence' }, k, name, old.comment, s.comment)
+    grantsChange(add, k, name, old.grants, s.grants, { kind: 'sequence', object: s })
   }
   for (const [name, s] of a.sequences) {
     if (!b.sequences.has(name)) add({ action: 'drop', kind: 'sequence', key: key('sequence', name), name, detail: '', from: s })
@@ -129,7 +210,7 @@ export function compare(a: Catalog, b: Catalog): Comparison {
       const detail = old.definition !== i.definition ? 'definition' : i.valid ? 'becomes valid' : 'becomes invalid'
       add({ action: 'recreate', kind: 'index', key: k, name, detail, from: old, to: i, table: qname(i.schema, i.table) })
     } else {
-      commentChange(add, 'index', k, name, old.comment, i.comment)
+      commentChange(add, { kind: 'index' }, k, name, old.comment, i.comment)
       if (i.parent && old.parent !== i.parent) attachIndex(add, i)
     }
     if (i.parent && (!old || old.definition !== i.definition || old.valid !== i.valid)) attachIndex(add, i)
@@ -157,12 +238,12 @@ export function compare(a: Catalog, b: Catalog): Comparison {
       compareTriggers(add, name, [], v.triggers.filter((g) => !old.triggers.some((x) => x.name === g.name)))
       continue
     }
-    commentChange(add, 'view', k, name, old.comment, v.comment, undefined, v)
+    commentChange(add, { kind: 'view', object: v }, k, name, old.comment, v.comment)
     for (const c of v.columns) {
       const oc = old.columns.find((x) => x.name === c.name)
-      commentChange(add, 'column', k, `${name}.${c.name}`, oc?.comment ?? null, c.comment, name, c)
+      commentChange(add, { kind: 'column', table: name, object: c }, k, `${name}.${c.name}`, oc?.comment ?? null, c.comment)
     }
-    grantsChange(add, k, name, old.grants, v.grants, v.kind === 'view' ? 'view' : 'materialized view', v)
+    grantsChange(add, k, name, old.grants, v.grants, { kind: v.kind, object: v })
     compareTriggers(add, name, old.triggers, v.triggers)
   }
   for (const [name, v] of a.views) {
@@ -180,8 +261,8 @@ export function compare(a: Catalog, b: Catalog): Comparison {
       add({ action: replaceable ? 'alter' : 'recreate', kind: 'function', key: k, name, detail: replaceable ? 'body' : 'signature', from: old, to: r })
       if (!replaceable) continue
     }
-    commentChange(add, 'function', k, name, old.comment, r.comment, undefined, r)
-    grantsChange(add, k, name, old.grants, r.grants, r.kind, r)
+    commentChange(add, { kind: 'function', object: r }, k, name, old.comment, r.comment)
+    grantsChange(add, k, name, old.grants, r.grants, { kind: r.kind, object: r })
   }
   for (const [name, r] of a.routines) {
     if (!b.routines.has(name)) add({ action: 'drop', kind: 'function', key: key('function', name), name, detail: r.kind, from: r })
@@ -196,22 +277,22 @@ export function compare(a: Catalog, b: Catalog): Comparison {
 
 type Add = (c: Change) => void
 
-function commentChange(add: Add, kind: ChangeKind, k: string, name: string, from: string | null, to: string | null, table?: string, object?: unknown) {
+function commentChange(add: Add, on: CommentOn, k: string, name: string, from: string | null, to: string | null) {
   if ((from ?? null) === (to ?? null)) return
-  add({ action: 'alter', kind: 'comment', key: k, name, detail: `comment on ${kind}`, from, to: { comment: to, kind, object }, table })
+  add({ action: 'alter', kind: 'comment', key: k, name, detail: `comment on ${on.kind}`, on, from, to })
 }
 
 function grantKey(g: Grant): string {
   return `${g.grantee}\u0000${g.privilege}\u0000${g.grantable}`
 }
 
-function grantsChange(add: Add, k: string, name: string, from: Grant[], to: Grant[], kind: string, object: unknown) {
+function grantsChange(add: Add, k: string, name: string, from: Grant[], to: Grant[], on: PrivilegesOn) {
   const a = new Set(from.map(grantKey))
   const b = new Set(to.map(grantKey))
   const revoke = from.filter((g) => !b.has(grantKey(g)))
   const grant = to.filter((g) => !a.has(grantKey(g)))
   if (!revoke.length && !grant.length) return
-  add({ action: 'alter', kind: 'privileges', key: k, name, detail: `privileges on ${kind}`, from: revoke, to: { grant, kind, object } })
+  add({ action: 'alter', kind: 'privileges', key: k, name, detail: `privileges on ${on.kind}`, on, revoke, grant })
 }
 
 function compareType(add: Add, k: string, name: string, old: UserType, t: UserType) {
@@ -241,14 +322,14 @@ function compareType(add: Add, k: string, name: string, old: UserType, t: UserTy
       add({ action: 'alter', kind: 'type', key: k, name, detail: 'attributes', from: old, to: t })
     }
   }
-  commentChange(add, 'type', k, name, old.comment, t.comment, undefined, t)
+  commentChange(add, { kind: 'type', object: t }, k, name, old.comment, t.comment)
   if (old.kind === 'domain' && t.kind === 'domain') {
     for (const c of t.checks) {
       const o = old.checks.find((x) => x.name === c.name && x.definition === c.definition)
-      if (o || !old.checks.some((x) => x.name === c.name)) commentChange(add, 'domain constraint', k, `${name}.${c.name}`, o?.comment ?? null, o ? c.comment : null, undefined, { domain: t, check: c })
+      if (o || !old.checks.some((x) => x.name === c.name)) commentChange(add, { kind: 'domain constraint', object: c, domain: t }, k, `${name}.${c.name}`, o?.comment ?? null, o ? c.comment : null)
     }
   }
-  grantsChange(add, k, name, old.grants, t.grants, 'type', t)
+  grantsChange(add, k, name, old.grants, t.grants, { kind: 'type', object: t })
 }
 
 function checkShape(c: DomainCheck): [string, string, boolean] {
@@ -256,10 +337,10 @@ function checkShape(c: DomainCheck): [string, string, boolean] {
 }
 
 /** The values to add when `to` is `from` with values inserted (order kept), else undefined. */
-export function enumAdditions(from: string[], to: string[]): { value: string; before?: string; after?: string }[] | undefined {
+export function enumAdditions(from: string[], to: string[]): EnumAddition[] | undefined {
   const kept = to.filter((v) => from.includes(v))
   if (kept.length !== from.length || kept.some((v, i) => v !== from[i])) return undefined
-  const added: { value: string; before?: string; after?: string }[] = []
+  const added: EnumAddition[] = []
   to.forEach((v, i) => {
     if (from.includes(v)) return
     // Place it after the value before it; the first value goes before the next existing one.
@@ -272,10 +353,8 @@ export function enumAdditions(from: string[], to: string[]): { value: string; be
   return added
 }
 
-function sequenceDiff(a: Sequence | { options: any }, b: Sequence | { options: any }): string {
+function sequenceDiff(x: SequenceOptions, y: SequenceOptions): string {
   const fields = ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle'] as const
-  const x = 'options' in a ? a.options : a
-  const y = 'options' in b ? b.options : b
   return fields.filter((f) => String(x[f]) !== String(y[f])).map((f) => `${f} ${x[f]} → ${y[f]}`).join(', ')
 }
 
@@ -295,10 +374,10 @@ function ownColumns(t: Table): Column[] {
 function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string, old: Table, t: Table) {
   const table = name
   if (old.persistence !== t.persistence) {
-    add({ action: 'alter', kind: 'table', key: k, name, detail: t.persistence === 'u' ? 'unlogged' : 'logged', from: old, to: t })
+    add({ action: 'alter', kind: 'table', key: k, name, detail: t.persistence === 'u' ? 'unlogged' : 'logged', aspect: 'persistence', from: old, to: t })
   }
   if ([...old.options].sort().join() !== [...t.options].sort().join()) {
-    add({ action: 'alter', kind: 'table', key: k, name, detail: 'storage options', from: old, to: t })
+    add({ action: 'alter', kind: 'table', key: k, name, detail: 'storage options', aspect: 'storage options', from: old, to: t })
   }
   // Partition of / inherits: detached first, attached after the columns agree.
   const op = old.partitionOf ? `${old.partitionOf.parent} ${old.partitionOf.bound}` : ''
@@ -316,7 +395,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
   }
 
   // Table privileges before column privileges: a table-level REVOKE takes the column ones along.
-  grantsChange(add, k, name, old.grants, t.grants, 'table', t)
+  grantsChange(add, k, name, old.grants, t.grants, { kind: 'table', object: t })
   // Columns. Detaching a table from its parent makes its inherited columns its own.
   if (t.partitionOf && old.partitionOf?.parent === t.partitionOf.parent) {
     comparePartitionColumns(add, a, b, k, name, old, t)
@@ -328,9 +407,9 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
     const oc = oldCols.get(cn) ?? (old.columns.find((x) => x.name === cn && x.inherited) ? { ...old.columns.find((x) => x.name === cn)!, local: true } : undefined)
     const full = `${name}.${cn}`
     if (!oc) { add({ action: 'create', kind: 'column', key: k, name: full, detail: c.type, to: c, table }); continue }
-    for (const d of columnDiffs(oc, c)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from: oc, to: c, table })
-    commentChange(add, 'column', k, full, oc.comment, c.comment, table, c)
-    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], 'column', { table: t, column: c })
+    for (const d of columnDiffs(oc, c)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, aspect: d, from: oc, to: c, table })
+    commentChange(add, { kind: 'column', table, object: c }, k, full, oc.comment, c.comment)
+    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], { kind: 'column', table: t, column: c })
   }
   for (const [cn, c] of oldCols) {
     if (!newCols.has(cn) && !t.columns.some((x) => x.name === cn)) {
@@ -338,7 +417,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
     } else if (!newCols.has(cn) && c.local && !columnsBecomeLocal && !t.partitionOf) {
       // Declared here, but wanted as only inherited: PostgreSQL has no ALTER for that, so the
       // column is dropped before the parent adds it (or while the parent already has it).
-      add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: 'becomes inherited', from: c, table })
+      add({ action: 'drop', kind: 'column', key: k, name: `${name}.${cn}`, detail: 'becomes inherited', reason: 'becomes inherited', from: c, table })
     }
   }
   }
@@ -358,7 +437,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
     else if (o.definition !== c.definition || o.type !== c.type) {
       add({ action: 'recreate', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: `${o.definition} → ${c.definition}`, from: o, to: c, table })
     } else {
-      commentChange(add, 'constraint', ck, `${name}.${cn}`, o.comment, c.comment, table, c)
+      commentChange(add, { kind: 'constraint', table, object: c }, ck, `${name}.${cn}`, o.comment, c.comment)
       if (o.parent !== c.parent) attachConstraint(add, name, c)
       continue
     }
@@ -375,7 +454,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
     if (!oc) add({ action: 'create', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: c.definition, to: c, table })
     else if (oc.definition !== c.definition || oc.type !== c.type || oc.validated !== c.validated) {
       add({ action: 'recreate', kind: 'constraint', key: ck, name: `${name}.${cn}`, detail: `${oc.definition} → ${c.definition}`, from: oc, to: c, table })
-    } else commentChange(add, 'constraint', ck, `${name}.${cn}`, oc.comment, c.comment, table, c)
+    } else commentChange(add, { kind: 'constraint', table, object: c }, ck, `${name}.${cn}`, oc.comment, c.comment)
   }
   for (const [cn, c] of oldCons) {
     if (!newCons.has(cn) && !newClones.has(cn)) add({ action: 'drop', kind: 'constraint', key: key('constraint', `${name}.${cn}`), name: `${name}.${cn}`, detail: c.definition, from: c, table })
@@ -393,7 +472,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
     const o = oldPol.get(p.name)
     if (!o) add({ action: 'create', kind: 'policy', key: pk, name: `${name}.${p.name}`, detail: '', to: p, table })
     else if (policyShape(o) !== policyShape(p)) add({ action: 'recreate', kind: 'policy', key: pk, name: `${name}.${p.name}`, detail: 'definition', from: o, to: p, table })
-    else commentChange(add, 'policy', pk, `${name}.${p.name}`, o.comment, p.comment, table, p)
+    else commentChange(add, { kind: 'policy', table, object: p }, pk, `${name}.${p.name}`, o.comment, p.comment)
   }
   for (const p of old.policies) {
     if (!t.policies.some((x) => x.name === p.name)) add({ action: 'drop', kind: 'policy', key: key('policy', `${name}.${p.name}`), name: `${name}.${p.name}`, detail: '', from: p, table })
@@ -401,7 +480,7 @@ function compareTable(add: Add, a: Catalog, b: Catalog, k: string, name: string,
   if (old.replicaIdentity !== t.replicaIdentity) {
     add({ action: 'alter', kind: 'replica identity', key: k, name, detail: `${old.replicaIdentity} → ${t.replicaIdentity}`, from: old, to: t, table })
   }
-  commentChange(add, 'table', k, name, old.comment, t.comment, undefined, t)
+  commentChange(add, { kind: 'table', object: t }, k, name, old.comment, t.comment)
 }
 
 function rls(t: Table): string {
@@ -430,7 +509,7 @@ function compareTriggers(add: Add, table: string, fromAll: Trigger[], toAll: Tri
     else if (o.definition !== g.definition) add({ action: 'recreate', kind: 'trigger', key: gk, name, detail: 'definition', from: o, to: g, table })
     else {
       if (o.enabled !== g.enabled) add({ action: 'alter', kind: 'trigger', key: gk, name, detail: `enabled ${o.enabled} → ${g.enabled}`, from: o, to: g, table })
-      commentChange(add, 'trigger', gk, name, o.comment, g.comment, table, g)
+      commentChange(add, { kind: 'trigger', table, object: g }, gk, name, o.comment, g.comment)
     }
   }
   for (const o of from) {
@@ -439,8 +518,8 @@ function compareTriggers(add: Add, table: string, fromAll: Trigger[], toAll: Tri
 }
 
 /** What differs between two versions of a column, one entry per ALTER COLUMN form. */
-function columnDiffs(a: Column, b: Column): string[] {
-  const out: string[] = []
+function columnDiffs(a: Column, b: Column): ColumnAspect[] {
+  const out: ColumnAspect[] = []
   if ((a.generated ?? '') !== (b.generated ?? '')) {
     out.push(b.generated ? (a.generated ? 'generated expression' : 'becomes generated') : 'no longer generated')
   }
@@ -451,7 +530,7 @@ function columnDiffs(a: Column, b: Column): string[] {
   if (ai !== bi && a.identity) out.push('identity')
   if (!b.generated && (a.default ?? '') !== (b.default ?? '')) out.push('default')
   if (ai !== bi && !a.identity) out.push('identity')
-  else if (a.identity && b.identity && (sequenceDiff({ options: a.identity.options }, { options: b.identity.options }) || a.identity.sequence !== b.identity.sequence)) {
+  else if (a.identity && b.identity && (sequenceDiff(a.identity.options, b.identity.options) || a.identity.sequence !== b.identity.sequence)) {
     out.push('identity options')
   }
   if (a.notNull !== b.notNull) out.push('not null')
@@ -467,6 +546,9 @@ function columnDiffs(a: Column, b: Column): string[] {
  * comments and privileges are each partition's own, as pg_dump prints them. NOT NULL set or
  * dropped on the parent reaches every partition; a partition's own change is what is left.
  */
+/** What a partition's column has of its own: the rest follows its parent's. */
+const partitionOwn: ColumnAspect[] = ['default', 'not null', 'storage', 'compression', 'statistics', 'identity', 'identity options']
+
 function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, name: string, old: Table, t: Table) {
   const parentBefore = a.tables.get(old.partitionOf!.parent)
   const parentAfter = b.tables.get(t.partitionOf!.parent)
@@ -479,21 +561,21 @@ function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, na
     const inheritedNotNull = pa && pb && pa.notNull !== pb.notNull ? pb.notNull : oc.notNull
     const from = { ...oc, notNull: inheritedNotNull }
     for (const d of columnDiffs(from, c)) {
-      if (['default', 'not null', 'storage', 'compression', 'statistics', 'identity', 'identity options'].includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, from, to: c, table: name })
+      if (partitionOwn.includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, aspect: d, from, to: c, table: name })
     }
-    commentChange(add, 'column', k, full, oc.comment, c.comment, name, c)
-    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], 'column', { table: t, column: c })
+    commentChange(add, { kind: 'column', table: name, object: c }, k, full, oc.comment, c.comment)
+    grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], { kind: 'column', table: t, column: c })
   }
 }
 
 /** `ALTER INDEX <parent's> ATTACH PARTITION <partition's>`, for a key of a partition. */
 function attachConstraint(add: Add, table: string, c: Constraint) {
-  add({ action: 'alter', kind: 'constraint', key: key('constraint', `${table}.${c.name}`), name: `${table}.${c.name}`, detail: 'attach', to: c, table })
+  add({ action: 'alter', kind: 'constraint', key: key('constraint', `${table}.${c.name}`), name: `${table}.${c.name}`, detail: 'attach', aspect: 'attach', to: c, table })
 }
 
 function attachIndex(add: Add, i: Index) {
   const name = qname(i.schema, i.name)
-  add({ action: 'alter', kind: 'index', key: key('index', name), name, detail: 'attach', to: i, table: qname(i.schema, i.table) })
+  add({ action: 'alter', kind: 'index', key: key('index', name), name, detail: 'attach', aspect: 'attach', to: i, table: qname(i.schema, i.table) })
 }
 
 /**
@@ -503,7 +585,9 @@ function attachIndex(add: Add, i: Index) {
  */
 function partitionCascade(changes: Change[], a: Catalog, b: Catalog) {
   const recreatedTables = new Set(changes.filter((c) => c.kind === 'table' && c.action === 'recreate').map((c) => c.name))
-  const has = (kind: ChangeKind, name: string, detail?: string) => changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
+  const has = (kind: ChangeKind, name: string) => changes.some((c) => c.kind === kind && c.name === name)
+  const attached = (kind: 'constraint' | 'index', name: string) =>
+    changes.some((c) => (c.kind === 'constraint' || c.kind === 'index') && c.kind === kind && c.name === name && c.action === 'alter' && c.aspect === 'attach')
   for (const [name, t] of b.tables) {
     const old = a.tables.get(name)
     if (!t.partitionOf || !old?.partitionOf || recreatedTables.has(name)) continue
@@ -519,9 +603,9 @@ function partitionCascade(changes: Change[], a: Catalog, b: Catalog) {
     if (!i.parent || !goneIndexes.has(i.parent) || goneIndexes.has(name)) continue
     if (detached.has(qname(i.schema, i.table))) continue // detached first: kept
     const wanted = b.indexes.get(name)
-    if (!wanted) { changes.push({ action: 'drop', kind: 'index', key: key('index', name), name, detail: `with ${i.parent}`, from: i, table: qname(i.schema, i.table) }); continue }
+    if (!wanted) { changes.push({ action: 'drop', kind: 'index', key: key('index', name), name, detail: `with ${i.parent}`, reason: 'goes with parent', from: i, table: qname(i.schema, i.table) }); continue }
     for (let n = changes.length - 1; n >= 0; n--) if (changes[n]!.kind === 'index' && changes[n]!.name === name) changes.splice(n, 1)
-    changes.push({ action: 'recreate', kind: 'index', key: key('index', name), name, detail: `dropped with ${i.parent}`, from: i, to: wanted, table: qname(wanted.schema, wanted.table) })
+    changes.push({ action: 'recreate', kind: 'index', key: key('index', name), name, detail: `dropped with ${i.parent}`, reason: 'goes with parent', from: i, to: wanted, table: qname(wanted.schema, wanted.table) })
     if (wanted.parent) attachIndex((c) => changes.push(c), wanted)
   }
   // Keys whose parent key is dropped or recreated (with its table or by itself).
@@ -538,16 +622,16 @@ function partitionCascade(changes: Change[], a: Catalog, b: Catalog) {
       const wanted = b.tables.get(tname)?.constraints.find((x) => x.name === c.name)
       for (let n = changes.length - 1; n >= 0; n--) if (changes[n]!.kind === 'constraint' && changes[n]!.name === full) changes.splice(n, 1)
       const ck = key('constraint', full)
-      if (!wanted) { changes.push({ action: 'drop', kind: 'constraint', key: ck, name: full, detail: `with ${c.parent}`, from: c, table: tname }); continue }
-      changes.push({ action: 'recreate', kind: 'constraint', key: ck, name: full, detail: `dropped with ${c.parent}`, from: c, to: wanted, table: tname })
+      if (!wanted) { changes.push({ action: 'drop', kind: 'constraint', key: ck, name: full, detail: `with ${c.parent}`, reason: 'goes with parent', from: c, table: tname }); continue }
+      changes.push({ action: 'recreate', kind: 'constraint', key: ck, name: full, detail: `dropped with ${c.parent}`, reason: 'goes with parent', from: c, to: wanted, table: tname })
       if (wanted.parent) attachConstraint((x) => changes.push(x), tname, wanted)
     }
   }
   // Partitions attached again: their indexes and keys attach to the parent's again.
   for (const c of changes.filter((x) => x.kind === 'partition' && x.action === 'create')) {
-    const t = c.to as Table
-    for (const x of t.constraints.filter((y) => y.parent)) if (!has('constraint', `${c.name}.${x.name}`, 'attach')) attachConstraint((y) => changes.push(y), c.name, x)
-    for (const i of b.indexes.values()) if (i.parent && qname(i.schema, i.table) === c.name && !has('index', qname(i.schema, i.name), 'attach')) attachIndex((y) => changes.push(y), i)
+    const t = c.to
+    for (const x of t.constraints.filter((y) => y.parent)) if (!attached('constraint', `${c.name}.${x.name}`)) attachConstraint((y) => changes.push(y), c.name, x)
+    for (const i of b.indexes.values()) if (i.parent && qname(i.schema, i.table) === c.name && !attached('index', qname(i.schema, i.name))) attachIndex((y) => changes.push(y), i)
   }
 }
 
@@ -571,16 +655,16 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
       if (c.kind === 'column') doomedColumns.add(`${c.table}\u0000${c.from.name}`)
       else if (['table', 'view', 'function', 'constraint', 'index', 'trigger', 'policy', 'type', 'collation', 'sequence'].includes(c.kind)) {
         doomed.add(c.key)
-        if (c.kind === 'constraint' && ['p', 'u', 'x'].includes((c.from as Constraint).type)) {
-          doomed.add(key('index', `${c.table!.split('.')[0]}.${(c.from as Constraint).name}`))
+        if (c.kind === 'constraint' && ['p', 'u', 'x'].includes(c.from.type)) {
+          doomed.add(key('index', `${c.table.split('.')[0]}.${c.from.name}`))
         }
         if (c.kind === 'type' && c.action === 'recreate') retyped.add(c.name)
       }
     }
-    if (c.kind === 'column' && c.action === 'alter' && ['becomes generated', 'generated expression'].includes(c.detail)) {
+    if (c.kind === 'column' && c.action === 'alter' && (c.aspect === 'becomes generated' || c.aspect === 'generated expression')) {
       doomedColumns.add(`${c.table}\u0000${c.from.name}`)
     }
-    if (c.kind === 'column' && c.action === 'alter' && c.detail === 'type') retypedColumns.add(`${c.table}\u0000${c.from.name}`)
+    if (c.kind === 'column' && c.action === 'alter' && c.aspect === 'type') retypedColumns.add(`${c.table}\u0000${c.from.name}`)
   }
   const has = (kind: ChangeKind, k: string, action?: Change['action']) =>
     changes.some((c) => c.kind === kind && c.key === k && (!action || c.action === action))
@@ -628,10 +712,11 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
         if (!found) continue
         if (doomedTables.has(found.table)) { doomed.add(d.from); continue }
         // A partition's clone of a trigger or key comes back with its parent's.
-        if (found.from.clone || found.from.parent) { doomed.add(d.from); continue }
-        if (found.to && !has(kind as ChangeKind, d.from, 'recreate')) {
-          recreate({ action: 'recreate', kind: kind as ChangeKind, key: d.from, name: rest, detail: why, from: found.from, to: found.to, table: found.table })
-          if (kind === 'constraint' && ['p', 'u', 'x'].includes(found.from.type)) doomed.add(key('index', `${found.table.split('.')[0]}.${found.from.name}`))
+        if ((found.kind === 'trigger' && found.from.clone) || (found.kind === 'constraint' && found.from.parent)) { doomed.add(d.from); continue }
+        const again = recreateSub(found, d.from, rest, why)
+        if (again && !has(kind, d.from, 'recreate')) {
+          recreate(again)
+          if (found.kind === 'constraint' && ['p', 'u', 'x'].includes(found.from.type)) doomed.add(key('index', `${found.table.split('.')[0]}.${found.from.name}`))
         } else doomed.add(d.from)
       } else if (kind === 'default') {
         const found = columnOf(a, b, rest)
@@ -664,10 +749,10 @@ function cascade(changes: Change[], a: Catalog, b: Catalog) {
           const target = to.columns.find((x) => x.name === col.name)
           if (!target || !mentionsType(col.type, d.to.slice(5))) continue
           const name = `${rest}.${col.name}`
-          if (changes.some((x) => x.kind === 'column' && x.name === name && x.detail === 'type')) continue
+          if (changes.some((x) => x.kind === 'column' && x.name === name && x.action === 'alter' && x.aspect === 'type')) continue
           // Before the column's other changes (a default of the new type needs the new type).
           const first = changes.findIndex((x) => x.kind === 'column' && x.name === name)
-          changes.splice(first < 0 ? changes.length : first, 0, { action: 'alter', kind: 'column', key: d.from, name, detail: 'type', from: col, to: target, table: rest })
+          changes.splice(first < 0 ? changes.length : first, 0, { action: 'alter', kind: 'column', key: d.from, name, detail: 'type', aspect: 'type', from: col, to: target, table: rest })
           retypedColumns.add(`${rest}\u0000${col.name}`)
           grew = true
         }
@@ -682,17 +767,39 @@ function mentionsType(formatted: string, type: string): boolean {
   return bare === name || bare === `${schema}.${name}`
 }
 
-function subObject(a: Catalog, b: Catalog, kind: string, rest: string): { from: any; to: any; table: string } | undefined {
-  for (const [tname, t] of [...a.tables, ...a.views] as [string, Table | View][]) {
+/** A constraint, trigger or policy of a table (or a view's trigger) in `a`, and the same one in `b`. */
+type SubObject =
+  | { kind: 'constraint'; from: Constraint; to: Constraint | undefined; table: string }
+  | { kind: 'trigger'; from: Trigger; to: Trigger | undefined; table: string }
+  | { kind: 'policy'; from: Policy; to: Policy | undefined; table: string }
+
+function subObject(a: Catalog, b: Catalog, kind: SubObject['kind'], rest: string): SubObject | undefined {
+  for (const [tname, t] of [...a.tables, ...a.views]) {
     if (!rest.startsWith(`${tname}.`)) continue
     const name = rest.slice(tname.length + 1)
-    const list = (x: Table | View | undefined): any[] => !x ? [] : kind === 'trigger' ? x.triggers : x.kind === 'table' ? (kind === 'constraint' ? x.constraints : x.policies) : []
-    const from = list(t).find((o) => o.name === name)
-    if (!from) continue
     const other = b.tables.get(tname) ?? b.views.get(tname)
-    return { from, to: list(other).find((o) => o.name === name), table: tname }
+    const named = <T extends { name: string }>(list: T[] | undefined) => list?.find((o) => o.name === name)
+    const table = (x: Table | View | undefined) => (x?.kind === 'table' ? x : undefined)
+    if (kind === 'trigger') {
+      const from = named(t.triggers)
+      if (from) return { kind, from, to: named(other?.triggers), table: tname }
+    } else if (kind === 'constraint') {
+      const from = named(table(t)?.constraints)
+      if (from) return { kind, from, to: named(table(other)?.constraints), table: tname }
+    } else {
+      const from = named(table(t)?.policies)
+      if (from) return { kind, from, to: named(table(other)?.policies), table: tname }
+    }
   }
   return undefined
+}
+
+/** The recreate of a sub-object that is still wanted; undefined when it goes. */
+function recreateSub(s: SubObject, k: string, name: string, detail: string): Change | undefined {
+  const base = { action: 'recreate', key: k, name, detail, table: s.table } as const
+  if (s.kind === 'constraint') return s.to && { ...base, kind: s.kind, from: s.from, to: s.to }
+  if (s.kind === 'trigger') return s.to && { ...base, kind: s.kind, from: s.from, to: s.to }
+  return s.to && { ...base, kind: s.kind, from: s.from, to: s.to }
 }
 
 function columnOf(a: Catalog, b: Catalog, rest: string): { from: Column; to: Column | undefined; table: string } | undefined {

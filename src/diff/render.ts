@@ -4,10 +4,10 @@
 // schemas last, once nothing uses them. Within a phase the order follows pg_depend.
 import { quoteIdent, quoteLiteral } from '../ident.js'
 import {
-  key, type Catalog, type Column, type Constraint, type Grant, type Index, type Policy, type Routine,
-  type Sequence, type SequenceOptions, type Table, type Trigger, type UserType, type View,
+  key, type Catalog, type Column, type Constraint, type Grant, type Policy, type Routine,
+  type SequenceOptions, type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
-import type { Change, Comparison } from './compare.js'
+import type { Change, ChangeKind, ColumnAspect, CommentOn, Comparison, PrivilegesOn } from './compare.js'
 
 export interface Step {
   phase: 0 | 1 | 2 | 3
@@ -56,11 +56,13 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
   const droppedColumns = new Set(changes.filter((c) => c.action === 'drop' && c.kind === 'column').map((c) => c.name))
   // Sequences that go while a column of the same table becomes an identity whose sequence takes
   // their name: dropped just before it, not at the end.
-  const replaced = new Set(changes.filter((c) => c.kind === 'column' && c.detail === 'identity' && c.to?.identity && !c.from?.identity)
-    .map((c) => `${c.table!.slice(0, c.table!.indexOf('.'))}.${c.to.identity.sequence}`)
+  const replaced = new Set(changes.flatMap((c) => c.kind === 'column' && c.action === 'alter' && c.aspect === 'identity' && c.to.identity && !c.from.identity
+    ? [`${c.table.slice(0, c.table.indexOf('.'))}.${c.to.identity.sequence}`] : [])
     .filter((name) => a.sequences.has(name) && !b.sequences.has(name)))
-  const hasChange = (kind: string, name: string, detail?: string) =>
-    changes.some((c) => c.kind === kind && c.name === name && (detail === undefined || c.detail === detail))
+  const hasChange = (kind: ChangeKind, name: string) => changes.some((c) => c.kind === kind && c.name === name)
+  const alters = (name: string, aspect: ColumnAspect) =>
+    changes.some((c) => c.kind === 'column' && c.action === 'alter' && c.name === name && c.aspect === aspect)
+  const columns: ColumnContext = { hasChange, alters, replaced }
 
   for (const c of changes) {
     const n: string[] = []
@@ -102,10 +104,10 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'type':
-        renderType(step, c, a, b)
+        renderType(step, c)
         break
       case 'enum value': {
-        const v = c.to as { value: string; before?: string; after?: string; type: UserType }
+        const v = c.to
         const where = v.before !== undefined ? ` BEFORE ${quoteLiteral(v.before)}` : v.after !== undefined ? ` AFTER ${quoteLiteral(v.after)}` : ''
         step(0, `ALTER TYPE ${qi(v.type.schema, v.type.name)} ADD VALUE ${quoteLiteral(v.value)}${where};`, [c.key], {
           notes: ['a value added by ALTER TYPE ... ADD VALUE cannot be used until the transaction that adds it commits'],
@@ -113,7 +115,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'sequence': {
-        const s = (c.to ?? c.from) as Sequence
+        const s = c.to ?? c.from
         const name = qi(s.schema, s.name)
         if (c.action === 'create') {
           step(2, `CREATE SEQUENCE ${name}${sequenceClause(s, null)};`, [c.key])
@@ -133,7 +135,7 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'owned by': {
-        const s = c.to as Sequence
+        const s = c.to
         const name = qi(s.schema, s.name)
         if (s.ownedBy) step(2, `ALTER SEQUENCE ${name} OWNED BY ${qi(s.ownedBy.schema, s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)};`, [], { needs: [c.key, key('table', `${s.ownedBy.schema}.${s.ownedBy.table}`)] })
         else step(1, `ALTER SEQUENCE ${name} OWNED BY NONE;`, [])
@@ -143,63 +145,64 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         renderTable(step, c, a, b, changes)
         break
       case 'partition': {
-        const t = (c.to ?? c.from) as Table
+        const t = c.to ?? c.from
         const name = qi(t.schema, t.name)
-        if (c.action === 'drop') step(1, `ALTER TABLE ${quoteQualified(c.from.partitionOf.parent)} DETACH PARTITION ${name};`, [`detach:${c.name}`])
+        if (c.action === 'drop') step(1, `ALTER TABLE ${quoteQualified(c.from.partitionOf!.parent)} DETACH PARTITION ${name};`, [`detach:${c.name}`])
         else attachPartition(step, t, a, b)
         break
       }
       case 'parent': {
-        const name = quoteQualified(c.table!)
+        const name = quoteQualified(c.table)
         if (c.action === 'drop') step(1, `ALTER TABLE ${name} NO INHERIT ${quoteQualified(c.from)};`, [])
         else {
           // The child must already have the parent's check constraints.
-          const child = b.tables.get(c.table!)
+          const child = b.tables.get(c.table)
           const constraints = (child?.constraints ?? []).map((x) => key('constraint', `${c.table}.${x.name}`))
           step(2, `ALTER TABLE ${name} INHERIT ${quoteQualified(c.to)};`, [], { needs: [c.key, key('table', c.to), ...constraints] })
         }
         break
       }
       case 'column':
-        renderColumn(step, c, a, b, hasChange, replaced)
+        renderColumn(step, c, a, b, columns)
         break
       case 'default': {
-        const table = quoteQualified(c.table!)
+        const table = quoteQualified(c.table)
         step(1, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.from.name)} DROP DEFAULT;`, [c.key])
-        if (c.to?.default && !hasChange('column', `${c.table}.${c.to.name}`, 'default')) {
-          step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)} SET DEFAULT ${c.to.default};`, [c.key], { needs: [key('table', c.table!)] })
+        if (c.to?.default && !alters(`${c.table}.${c.to.name}`, 'default')) {
+          step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.to.name)} SET DEFAULT ${c.to.default};`, [c.key], { needs: [key('table', c.table)] })
         }
         break
       }
       case 'constraint': {
-        const table = quoteQualified(c.table!)
-        if (c.action === 'alter' && c.detail === 'attach') { attachKey(step, c.table!, c.to as Constraint); break }
+        const table = quoteQualified(c.table)
+        if (c.action === 'alter') { attachKey(step, c.table, c.to); break }
         // A partition's key that went with its parent's (partitionCascade) is only created again.
-        const goneWithParent = c.detail.startsWith('with ') || c.detail.startsWith('dropped with ') ||
-          (c.from?.parent && (goneKeys.has(c.from.parent) || goneTables.has(c.from.parent.slice(0, c.from.parent.lastIndexOf('.')))))
+        const parent = c.from?.parent
+        const goneWithParent = (c.action !== 'create' && c.reason === 'goes with parent') ||
+          (parent && (goneKeys.has(parent) || goneTables.has(parent.slice(0, parent.lastIndexOf('.')))))
         if (c.action !== 'create' && !goneWithParent) {
-          if (!(c.action === 'drop' && dropped.has(c.table!))) {
-            step(1, `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(c.from.name)};`, constraintKeys(c.key, c.table!, c.from))
+          if (!(c.action === 'drop' && dropped.has(c.table))) {
+            step(1, `ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(c.from.name)};`, constraintKeys(c.key, c.table, c.from))
           }
         }
-        if (c.action !== 'drop') addConstraint(step, c.table!, c.to, constraintKeys(c.key, c.table!, c.to), !b.tables.has(c.table!) || !a.tables.has(c.table!) ? false : true, b)
+        if (c.action !== 'drop') addConstraint(step, c.table, c.to, constraintKeys(c.key, c.table, c.to), !b.tables.has(c.table) || !a.tables.has(c.table) ? false : true, b)
         break
       }
       case 'index': {
-        const i = (c.to ?? c.from) as Index
+        const i = c.to ?? c.from
         const name = qi(i.schema, i.name)
-        if (c.action === 'alter' && c.detail === 'attach') {
+        if (c.action === 'alter') {
           // After the partition is attached (which attaches a matching index itself: then a no-op).
           step(2, `ALTER INDEX ${quoteQualified(i.parent!)} ATTACH PARTITION ${name};`, attachedKeys(i.parent!, a, b), { needs: [c.key, key('index', i.parent!), `attach:${c.table}`] })
           break
         }
-        const goneWithParent = c.detail.startsWith('with ') || c.detail.startsWith('dropped with ') ||
-          (c.from?.parent && goneIndexes.has(c.from.parent)) || (c.from?.parent && goneTables.has(c.table!))
-        if (c.action !== 'create' && !goneWithParent && !(c.action === 'drop' && (dropped.has(c.table!) || !a.tables.has(c.table!) && !a.views.has(c.table!)))) {
+        const goneWithParent = (c.action !== 'create' && c.reason === 'goes with parent') ||
+          (c.from?.parent && goneIndexes.has(c.from.parent)) || (c.from?.parent && goneTables.has(c.table))
+        if (c.action !== 'create' && !goneWithParent && !(c.action === 'drop' && (dropped.has(c.table) || !a.tables.has(c.table) && !a.views.has(c.table)))) {
           step(1, `DROP INDEX ${name};`, [c.key])
         }
         if (c.action !== 'drop') {
-          const existing = a.tables.has(c.table!) && !changes.some((x) => x.kind === 'table' && x.name === c.table && x.action === 'recreate')
+          const existing = a.tables.has(c.table) && !changes.some((x) => x.kind === 'table' && x.name === c.table && x.action === 'recreate')
           // An index of a partitioned table is created ON ONLY it, as pg_dump does: each
           // partition's index is created by its own name and attached to it.
           const only = / ON ONLY /.test(i.definition)
@@ -214,23 +217,23 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'view': {
-        const v = (c.to ?? c.from) as View
+        const v = c.to ?? c.from
         const kind = (v.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW')
         if (c.action !== 'create') {
-          const f = c.from as View
+          const f = c.from
           const keys = [c.key, ...f.triggers.map((g) => key('trigger', `${f.schema}.${f.name}.${g.name}`))]
           step(1, `DROP ${f.kind === 'view' ? 'VIEW' : 'MATERIALIZED VIEW'} ${qi(f.schema, f.name)};`, keys, c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
         }
         if (c.action !== 'drop') {
-          createView(step, c.to as View, c.key, kind, b.version)
+          createView(step, c.to, c.key, kind, b.version)
         }
         break
       }
       case 'function': {
-        const r = (c.to ?? c.from) as Routine
+        const r = c.to ?? c.from
         const kind = r.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'
         if (c.action === 'drop' || c.action === 'recreate') {
-          const f = c.from as Routine
+          const f = c.from
           step(1, `DROP ${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(f.schema, f.name)}(${identityArgs(f)});`, [c.key], c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
         }
         if (c.action !== 'drop') {
@@ -243,49 +246,49 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
         break
       }
       case 'trigger': {
-        const g = (c.to ?? c.from) as Trigger
-        const table = quoteQualified(c.table!)
+        const g = c.to ?? c.from
+        const table = quoteQualified(c.table)
         if (c.action === 'alter') {
           // A partition's clone exists once the partition is attached and the parent's trigger created.
-          const parent = (b.tables.get(c.table!) ?? a.tables.get(c.table!))?.partitionOf?.parent
+          const parent = (b.tables.get(c.table) ?? a.tables.get(c.table))?.partitionOf?.parent
           step(2, enableTrigger(table, g), [c.key], { needs: g.clone && parent ? [`attach:${c.table}`, key('trigger', `${parent}.${g.name}`)] : [] })
           break
         }
-        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table!))) {
+        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table))) {
           step(1, `DROP TRIGGER ${quoteIdent(c.from.name)} ON ${table};`, [c.key])
         }
         if (c.action !== 'drop') createTrigger(step, table, g, c.key)
         break
       }
       case 'policy': {
-        const table = quoteQualified(c.table!)
-        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table!))) {
+        const table = quoteQualified(c.table)
+        if (c.action !== 'create' && !(c.action === 'drop' && dropped.has(c.table))) {
           step(1, `DROP POLICY ${quoteIdent(c.from.name)} ON ${table};`, [c.key])
         }
         if (c.action !== 'drop') createPolicy(step, table, c.to, c.key)
         break
       }
       case 'row security': {
-        const table = quoteQualified(c.table!)
+        const table = quoteQualified(c.table)
         if (c.from.rowSecurity !== c.to.rowSecurity) step(2, `ALTER TABLE ${table} ${c.to.rowSecurity ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`, [c.key])
         if (c.from.forceRowSecurity !== c.to.forceRowSecurity) step(2, `ALTER TABLE ${table} ${c.to.forceRowSecurity ? '' : 'NO '}FORCE ROW LEVEL SECURITY;`, [c.key])
         break
       }
       case 'replica identity':
-        step(2, `ALTER TABLE ${quoteQualified(c.table!)} REPLICA IDENTITY ${replicaIdentity(c.to)};`, [c.key])
+        step(2, `ALTER TABLE ${quoteQualified(c.table)} REPLICA IDENTITY ${replicaIdentity(c.to)};`, [c.key])
         break
       case 'comment':
         renderComment(step, c)
         break
       case 'privileges': {
-        const { grant, kind, object } = c.to as { grant: Grant[]; kind: string; object: any }
-        const target = privilegeTarget(kind, object)
-        const columns = kind === 'column' ? ` (${quoteIdent(object.column.name)})` : ''
+        const on = c.on
+        const target = privilegeTarget(on)
+        const columns = on.kind === 'column' ? ` (${quoteIdent(on.column.name)})` : ''
         // On a table, what leaves a role with every privilege or none is said as ALL.
-        const all = ['table', 'view', 'materialized view'].includes(kind) ? tablePrivileges(b.version) : undefined
-        const after = (object?.grants ?? []) as Grant[]
-        for (const g of groupGrants(c.from as Grant[], columns, all, after, 'revoke')) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
-        for (const g of groupGrants(grant, columns, all, after, 'grant')) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
+        const all = ['table', 'view', 'materialized view'].includes(on.kind) ? tablePrivileges(b.version) : undefined
+        const after = on.kind === 'column' ? [] : on.object.grants
+        for (const g of groupGrants(c.revoke, columns, all, after, 'revoke')) step(2, `REVOKE ${g.privileges} ON ${target} FROM ${g.grantee};`, [c.key])
+        for (const g of groupGrants(c.grant, columns, all, after, 'grant')) step(2, `GRANT ${g.privileges} ON ${target} TO ${g.grantee}${g.grantable ? ' WITH GRANT OPTION' : ''};`, [c.key])
         break
       }
     }
@@ -294,6 +297,15 @@ export function render(comparison: Comparison, a: Catalog, b: Catalog): Rendered
 }
 
 type StepFn = (phase: Step['phase'], sql: string, keys?: string[], extra?: Partial<Step>) => void
+
+/** What a column's change needs to know of the others. */
+interface ColumnContext {
+  hasChange: (kind: ChangeKind, name: string) => boolean
+  /** The column `schema.table.column` has an ALTER of that aspect too. */
+  alters: (name: string, aspect: ColumnAspect) => boolean
+  /** Sequences dropped just before an identity takes their name. */
+  replaced: Set<string>
+}
 
 function constraintKeys(k: string, table: string, c: Constraint): string[] {
   const schema = table.slice(0, table.indexOf('.'))
@@ -376,38 +388,39 @@ function comment(step: StepFn, phase: Step['phase'], kind: string, target: strin
   if (text !== null && text !== undefined) step(phase, `COMMENT ON ${kind} ${target} IS ${quoteLiteral(text)};`, [k])
 }
 
-function renderComment(step: StepFn, c: Change) {
-  const { comment: text, kind, object } = c.to as { comment: string | null; kind: string; object: any }
-  const value = text === null ? 'NULL' : quoteLiteral(text)
-  let target: string
-  switch (kind) {
-    case 'schema': target = `SCHEMA ${quoteIdent(c.name)}`; break
-    case 'collation': target = `COLLATION ${quoteQualified(c.name)}`; break
-    case 'sequence': target = `SEQUENCE ${quoteQualified(c.name)}`; break
-    case 'index': target = `INDEX ${quoteQualified(c.name)}`; break
-    case 'table': target = `TABLE ${quoteQualified(c.name)}`; break
-    case 'view': target = `${c.key.startsWith('view:') && object?.kind === 'materialized view' ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(c.name)}`; break
-    case 'type': target = `${object?.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${quoteQualified(c.name)}`; break
-    case 'function': target = `${object.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(object.schema, object.name)}(${identityArgs(object)})`; break
-    case 'column': target = `COLUMN ${quoteQualified(c.name.slice(0, c.name.length - object.name.length - 1))}.${quoteIdent(object.name)}`; break
-    case 'constraint': target = `CONSTRAINT ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
-    case 'trigger': target = `TRIGGER ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
-    case 'policy': target = `POLICY ${quoteIdent(object.name)} ON ${quoteQualified(c.table!)}`; break
-    case 'domain constraint': target = `CONSTRAINT ${quoteIdent(object.check.name)} ON DOMAIN ${qi(object.domain.schema, object.domain.name)}`; break
-    default: return
-  }
-  step(2, `COMMENT ON ${target} IS ${value};`, [c.key])
+function renderComment(step: StepFn, c: Change<'comment'>) {
+  const value = c.to === null ? 'NULL' : quoteLiteral(c.to)
+  step(2, `COMMENT ON ${commentTarget(c.on, c.name)} IS ${value};`, [c.key])
 }
 
-function privilegeTarget(kind: string, o: any): string {
-  switch (kind) {
-    case 'schema': return `SCHEMA ${quoteIdent(o.name)}`
-    case 'sequence': return `SEQUENCE ${qi(o.schema, o.name)}`
-    case 'type': return `TYPE ${qi(o.schema, o.name)}`
-    case 'function': return `FUNCTION ${qi(o.schema, o.name)}(${identityArgs(o)})`
-    case 'procedure': return `PROCEDURE ${qi(o.schema, o.name)}(${identityArgs(o)})`
-    case 'column': return `TABLE ${qi(o.table.schema, o.table.name)}`
-    default: return `TABLE ${qi(o.schema, o.name)}`
+/** What COMMENT ON names; `name` is the change's (`schema.name`, or a schema's name). */
+function commentTarget(on: CommentOn, name: string): string {
+  switch (on.kind) {
+    case 'schema': return `SCHEMA ${quoteIdent(name)}`
+    case 'collation': return `COLLATION ${quoteQualified(name)}`
+    case 'sequence': return `SEQUENCE ${quoteQualified(name)}`
+    case 'index': return `INDEX ${quoteQualified(name)}`
+    case 'table': return `TABLE ${quoteQualified(name)}`
+    case 'view': return `${on.object.kind === 'materialized view' ? 'MATERIALIZED VIEW' : 'VIEW'} ${quoteQualified(name)}`
+    case 'type': return `${on.object.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${quoteQualified(name)}`
+    case 'function': return `${on.object.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(on.object.schema, on.object.name)}(${identityArgs(on.object)})`
+    case 'column': return `COLUMN ${quoteQualified(on.table)}.${quoteIdent(on.object.name)}`
+    case 'constraint': return `CONSTRAINT ${quoteIdent(on.object.name)} ON ${quoteQualified(on.table)}`
+    case 'trigger': return `TRIGGER ${quoteIdent(on.object.name)} ON ${quoteQualified(on.table)}`
+    case 'policy': return `POLICY ${quoteIdent(on.object.name)} ON ${quoteQualified(on.table)}`
+    case 'domain constraint': return `CONSTRAINT ${quoteIdent(on.object.name)} ON DOMAIN ${qi(on.domain.schema, on.domain.name)}`
+  }
+}
+
+function privilegeTarget(on: PrivilegesOn): string {
+  switch (on.kind) {
+    case 'schema': return `SCHEMA ${quoteIdent(on.object.name)}`
+    case 'sequence': return `SEQUENCE ${qi(on.object.schema, on.object.name)}`
+    case 'type': return `TYPE ${qi(on.object.schema, on.object.name)}`
+    case 'function': return `FUNCTION ${qi(on.object.schema, on.object.name)}(${identityArgs(on.object)})`
+    case 'procedure': return `PROCEDURE ${qi(on.object.schema, on.object.name)}(${identityArgs(on.object)})`
+    case 'column': return `TABLE ${qi(on.table.schema, on.table.name)}`
+    default: return `TABLE ${qi(on.object.schema, on.object.name)}`
   }
 }
 
@@ -454,16 +467,16 @@ function grantsOn(step: StepFn, kindWord: string, target: string, defaults: Gran
 
 // --- types -------------------------------------------------------------------------------------
 
-function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
-  const t = (c.to ?? c.from) as UserType
+function renderType(step: StepFn, c: Change<'type'>) {
+  const t = c.to ?? c.from
   const name = qi(t.schema, t.name)
   if (c.action === 'drop') {
-    step(3, `DROP ${(c.from as UserType).kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${name};`, [c.key], { warnings: [`drops ${c.from.kind === 'domain' ? 'domain' : 'type'} ${c.name}`] })
+    step(3, `DROP ${c.from.kind === 'domain' ? 'DOMAIN' : 'TYPE'} ${name};`, [c.key], { warnings: [`drops ${c.from.kind === 'domain' ? 'domain' : 'type'} ${c.name}`] })
     return
   }
   if (c.action === 'recreate') {
     // Renamed out of the way, the new one created, columns converted (see renderColumn), the old dropped.
-    const old = c.from as UserType
+    const old = c.from
     const oldName = `${old.name}${OLD_SUFFIX}`
     const warnings = old.kind === 'enum' && t.kind === 'enum' && old.values.some((v) => !t.values.includes(v))
       ? [`removes values ${old.values.filter((v) => !t.values.includes(v)).map(quoteLiteral).join(', ')} from ${c.name}: converting a column fails while a row holds one`]
@@ -475,26 +488,25 @@ function renderType(step: StepFn, c: Change, a: Catalog, b: Catalog) {
   }
   if (c.action === 'create') { createType(step, t, c.key, []); return }
   // alter
-  if (t.kind === 'domain' && c.from.kind === 'domain') {
-    const f = c.from
+  const f = c.from
+  if (t.kind === 'domain' && f.kind === 'domain') {
     if ((f.default ?? null) !== (t.default ?? null)) step(2, `ALTER DOMAIN ${name} ${t.default === null ? 'DROP DEFAULT' : `SET DEFAULT ${t.default}`};`, [c.key])
     if (f.notNull !== t.notNull) step(2, `ALTER DOMAIN ${name} ${t.notNull ? 'SET' : 'DROP'} NOT NULL;`, [c.key])
     for (const k of f.checks) {
       if (!t.checks.some((x) => x.name === k.name && x.definition === k.definition && x.validated === k.validated)) step(1, `ALTER DOMAIN ${name} DROP CONSTRAINT ${quoteIdent(k.name)};`, [])
     }
     for (const k of t.checks) {
-      if (!f.checks.some((x: any) => x.name === k.name && x.definition === k.definition && x.validated === k.validated)) {
+      if (!f.checks.some((x) => x.name === k.name && x.definition === k.definition && x.validated === k.validated)) {
         step(2, `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition};`, [c.key])
         if (k.comment) step(2, `COMMENT ON CONSTRAINT ${quoteIdent(k.name)} ON DOMAIN ${name} IS ${quoteLiteral(k.comment)};`, [c.key])
       }
     }
-  } else if (t.kind === 'composite' && c.from.kind === 'composite') {
-    const f = c.from
+  } else if (t.kind === 'composite' && f.kind === 'composite') {
     for (const x of f.attributes) {
       if (!t.attributes.some((y) => y.name === x.name)) step(2, `ALTER TYPE ${name} DROP ATTRIBUTE ${quoteIdent(x.name)};`, [c.key], { warnings: [`drops attribute ${x.name} of ${c.name}`] })
     }
     for (const y of t.attributes) {
-      const x = f.attributes.find((z: any) => z.name === y.name)
+      const x = f.attributes.find((z) => z.name === y.name)
       const collate = y.collation ? ` COLLATE ${y.collation}` : ''
       if (!x) step(2, `ALTER TYPE ${name} ADD ATTRIBUTE ${quoteIdent(y.name)} ${y.type}${collate};`, [c.key])
       else if (x.type !== y.type || x.collation !== y.collation) step(2, `ALTER TYPE ${name} ALTER ATTRIBUTE ${quoteIdent(y.name)} TYPE ${y.type}${collate};`, [c.key])
@@ -602,19 +614,20 @@ function identityClause(t: Table, c: Column): string {
   return `GENERATED ${id.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length ? ` (${options.join(' ')})` : ''}`
 }
 
-function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: Change[]) {
-  const t = (c.to ?? c.from) as Table
+function renderTable(step: StepFn, c: Change<'table'>, a: Catalog, b: Catalog, changes: Change[]) {
+  const t = c.to ?? c.from
   const name = qi(t.schema, t.name)
   // A partition goes with its partitioned table.
-  if (c.action === 'drop' && (c.from as Table).partitionOf && changes.some((x) => x.kind === 'table' && x.action !== 'create' && x.action !== 'alter' && x.name === (c.from as Table).partitionOf!.parent)) return
+  const partitionOf = c.action === 'drop' || c.action === 'recreate' ? c.from.partitionOf : null
+  if (c.action === 'drop' && partitionOf && changes.some((x) => x.kind === 'table' && x.action !== 'create' && x.action !== 'alter' && x.name === partitionOf.parent)) return
   // One dropped from a parent that stays is detached first: a foreign key that references the
   // parent depends on each partition until then.
-  const detachFirst = (c.action === 'drop' || c.action === 'recreate') && (c.from as Table).partitionOf && !changes.some((x) => x.kind === 'partition' && x.action === 'drop' && x.name === c.name)
-  if (detachFirst) step(1, `ALTER TABLE ${quoteQualified((c.from as Table).partitionOf!.parent)} DETACH PARTITION ${qi(c.from.schema, c.from.name)};`, [`detach:${c.name}`])
+  const detachFirst = partitionOf && !changes.some((x) => x.kind === 'partition' && x.action === 'drop' && x.name === c.name)
+  if (detachFirst) step(1, `ALTER TABLE ${quoteQualified(partitionOf.parent)} DETACH PARTITION ${name};`, [`detach:${c.name}`])
   if (c.action === 'drop' || c.action === 'recreate') {
-    const f = c.from as Table
+    const f = c.from
     const warnings = [`drops table ${c.name} and all its rows`]
-    const created = changes.find((x) => x.kind === 'table' && x.action === 'create' && sameShape(x.to, f))
+    const created = changes.flatMap((x) => (x.kind === 'table' && x.action === 'create' && sameShape(x.to, f) ? [x] : []))[0]
     const notes = created ? [`possible rename: ${created.name} has the same columns; to keep the rows, replace the DROP and the CREATE with:`, `  ALTER TABLE ${name} RENAME TO ${quoteIdent(created.to.name)};`] : []
     // Foreign keys between tables that are all dropped would make the drops wait for each other.
     const keys = tableKeys(f, c.key)
@@ -636,10 +649,10 @@ function renderTable(step: StepFn, c: Change, a: Catalog, b: Catalog, changes: C
     return
   }
   if (c.action === 'alter') {
-    if (c.detail === 'unlogged' || c.detail === 'logged') {
-      step(2, `ALTER TABLE ${name} SET ${c.detail.toUpperCase()};`, [c.key], { notes: [`rewrites ${c.name} while holding an exclusive lock`] })
-    } else if (c.detail === 'storage options') {
-      const removed = (c.from as Table).options.filter((o) => !t.options.includes(o)).map((o) => o.split('=')[0]!)
+    if (c.aspect === 'persistence') {
+      step(2, `ALTER TABLE ${name} SET ${c.to.persistence === 'u' ? 'UNLOGGED' : 'LOGGED'};`, [c.key], { notes: [`rewrites ${c.name} while holding an exclusive lock`] })
+    } else {
+      const removed = c.from.options.filter((o) => !t.options.includes(o)).map((o) => o.split('=')[0]!)
       if (removed.length) step(2, `ALTER TABLE ${name} RESET (${removed.join(', ')});`, [c.key])
       if (t.options.length) step(2, `ALTER TABLE ${name} SET (${t.options.join(', ')});`, [c.key])
     }
@@ -781,14 +794,14 @@ function rewrites(from: string, to: string): boolean {
   return true
 }
 
-function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange: (kind: string, name: string, detail?: string) => boolean, replaced: Set<string>) {
-  const table = quoteQualified(c.table!)
-  const t = (b.tables.get(c.table!) ?? a.tables.get(c.table!))!
-  const existing = a.tables.get(c.table!)
-  const col = (c.to ?? c.from) as Column
+function renderColumn(step: StepFn, c: Change<'column'>, a: Catalog, b: Catalog, { hasChange, alters, replaced }: ColumnContext) {
+  const table = quoteQualified(c.table)
+  const t = (b.tables.get(c.table) ?? a.tables.get(c.table))!
+  const existing = a.tables.get(c.table)
+  const col = c.to ?? c.from
   const column = quoteIdent(col.name)
   // A partition's own setting goes after its parent's, which reaches every partition.
-  const parentFirst = t.partitionOf && a.tables.has(c.table!) ? [key('table', t.partitionOf.parent)] : []
+  const parentFirst = t.partitionOf && a.tables.has(c.table) ? [key('table', t.partitionOf.parent)] : []
   const alter = (sql: string, extra: Partial<Step> = {}) => step(2, `ALTER TABLE ${table} ${sql};`, [c.key], { needs: parentFirst, ...extra })
   // A default set on a partitioned table would reach its partitions, which have their own.
   const only = t.partitionBy ? `ALTER TABLE ONLY ${table}` : `ALTER TABLE ${table}`
@@ -806,19 +819,19 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
     columnSettings(step, table, col, c.key)
     return
   }
-  if (c.action === 'drop' && c.detail === 'becomes inherited') {
+  if (c.action === 'drop' && c.reason === 'becomes inherited') {
     step(1, `ALTER TABLE ${table} DROP COLUMN ${column};`, [c.key], { warnings: [`drops column ${c.name} and its data: it is to be inherited from the parent only, which PostgreSQL cannot change in place`] })
     return
   }
   if (c.action === 'drop') {
     // Children of an inheritance parent keep the column when they declare it themselves.
-    const keep = !t.partitionBy && [...b.tables.values()].some((x) => x.inherits.includes(c.table!) && x.columns.some((y) => y.name === col.name))
+    const keep = !t.partitionBy && [...b.tables.values()].some((x) => x.inherits.includes(c.table) && x.columns.some((y) => y.name === col.name))
     step(2, `ALTER TABLE ${keep ? 'ONLY ' : ''}${table} DROP COLUMN ${column};`, [c.key], { warnings: [`drops column ${c.name} and its data`] })
     return
   }
-  const f = c.from as Column
-  const to = c.to as Column
-  switch (c.detail) {
+  const f = c.from
+  const to = c.to
+  switch (c.aspect) {
     case 'no longer generated':
       alter(`ALTER COLUMN ${column} DROP EXPRESSION`)
       break
@@ -828,7 +841,7 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       alter(`ADD COLUMN ${columnDefinition(t, to)}`, { notes: [`computes the column for every row, rewriting ${c.table}`] })
       break
     case 'type': {
-      if (hasChange('column', c.name, 'becomes generated') || hasChange('column', c.name, 'generated expression')) break
+      if (alters(c.name, 'becomes generated') || alters(c.name, 'generated expression')) break
       const kind = typeChange(f.type, to.type)
       const warnings: string[] = []
       const notes: string[] = []
@@ -852,12 +865,12 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       const ownDefault = !hasChange('default', c.name)
       if (f.default !== null && ownDefault) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
       alter(`ALTER COLUMN ${column} TYPE ${to.type}${to.collation ? ` COLLATE ${to.collation}` : ''} USING ${using}`, { warnings, notes })
-      if (to.default !== null && !to.generated && ownDefault && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
+      if (to.default !== null && !to.generated && ownDefault && !alters(c.name, 'default')) alter(`ALTER COLUMN ${column} SET DEFAULT ${to.default}`)
       break
     }
     case 'default':
       if (to.default === null) {
-        if (!(f.default !== null && hasChange('column', c.name, 'type'))) step(2, `${only} ALTER COLUMN ${column} DROP DEFAULT;`, [c.key], { needs: parentFirst })
+        if (!(f.default !== null && alters(c.name, 'type'))) step(2, `${only} ALTER COLUMN ${column} DROP DEFAULT;`, [c.key], { needs: parentFirst })
       } else if (!to.identity) {
         step(2, `${only} ALTER COLUMN ${column} SET DEFAULT ${to.default};`, [c.key], { needs: parentFirst })
       }
@@ -867,7 +880,7 @@ function renderColumn(step: StepFn, c: Change, a: Catalog, b: Catalog, hasChange
       // Early: its sequence goes with it, and a sequence of the same name may be created next.
       else if (f.identity) step(1, `ALTER TABLE ${table} ALTER COLUMN ${column} DROP IDENTITY;`, [c.key])
       else {
-        if (f.default !== null && !hasChange('column', c.name, 'default')) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
+        if (f.default !== null && !alters(c.name, 'default')) alter(`ALTER COLUMN ${column} DROP DEFAULT`)
         if (!f.notNull) alter(`ALTER COLUMN ${column} SET NOT NULL`)
         // A serial's sequence of the same name that goes must go first, or the identity's gets another name.
         if (replaced.has(`${t.schema}.${to.identity!.sequence}`)) step(2, `DROP SEQUENCE ${qi(t.schema, to.identity!.sequence)};`, [c.key])
