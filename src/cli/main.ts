@@ -1,32 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parseEnv } from 'node:util'
 import mri from 'mri'
-import { TinymigrateError, type ErrorCode } from '../errors.js'
+import { TinymigrateError } from '../errors.js'
 import type { Event } from '../events.js'
 import * as lib from '../index.js'
 import { label } from '../files.js'
 import { MIGRATOR_NAMES } from '../migrators.js'
 import { useBaselineCompiler } from '../embedded/engine.js'
-import {
-  BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS, commandHelp, findCommand, mainHelp, type CommandSpec,
-} from './commands.js'
-import { createOutput, migrationRows, ms, renderEvent, table, type Output } from './output.js'
-
-/** The one place that decides exit codes. Documented in the README; never change a number. */
-export const EXIT_CODES: Record<ErrorCode, number> = {
-  SQL_FAILED: 1, CONNECTION_LOST: 1, DATABASE_ERROR: 1, DRAFT_UNVERIFIED: 1,
-  USAGE: 2, NO_DATABASE_URL: 2, BAD_URL: 2, DIR_NOT_FOUND: 2, BAD_FILENAME: 2, DUPLICATE_VERSION: 2,
-  ORPHAN_DOWN: 2, BAD_ENCODING: 2, FILE_UNREADABLE: 2, UNKNOWN_VERSION: 2, FILE_EXISTS: 2, HISTORY_NEWER: 2, HISTORY_FOREIGN: 2, PERMISSION_DENIED: 2, PGLITE_MISSING: 2, PGLITE_EXTENSION: 2,
-  MIXED_FORMATS: 2, BAD_SECTIONS: 2, ADOPT_NOT_FOUND: 2, ADOPT_AMBIGUOUS: 2, ADOPT_FOREIGN: 2,
-  CHECKSUM_MISMATCH: 3, OUT_OF_ORDER: 3, MISSING_FILE: 3, MISSING_DOWN: 3, PARTIAL_MIGRATION: 3, NOT_UP_TO_DATE: 3, SCHEMA_DIFFERS: 3,
-  ADOPT_DIRTY: 3, ADOPT_MISSING_FILES: 3, ADOPT_CONFLICT: 3,
-  BASELINE_TRACKED: 3, BASELINE_FOREIGN: 3, BASELINE_FILES: 3, BASELINE_EMPTY: 3,
-  LOCK_TIMEOUT: 4, LOCK_LOST: 4,
-  CONNECT_FAILED: 5,
-  INTERRUPTED: 130,
-}
-/** A bug in tinymigrate, not a user error: the only case that prints a stack trace. */
-const INTERNAL_ERROR = 70
+import { commandHelp, findCommand, mainHelp, type CommandSpec } from './commands.js'
+import { EXIT_CODES, INTERNAL_ERROR } from './exit.js'
+import { BOOLEAN_FLAGS, GLOBAL_FLAGS, SHORT, STRING_FLAGS } from './flags.js'
+import { createOutput, migrationRows, printEvents, table, type Output } from './output.js'
 
 interface Env { [key: string]: string | undefined }
 
@@ -264,15 +248,7 @@ async function run(p: Parsed, out: Output, env: Env, cwd: string, signal: AbortS
   const command = p.command!
   const f = p.flags
   const dir = typeof f.dir === 'string' ? f.dir : lib.DEFAULT_DIR
-  const onEvent = (e: Event) => {
-    if (e.type === 'apply-done' && !out.json) out.result(`applied  ${e.version}_${e.name}  (${ms(e.durationMs)})`)
-    else if (e.type === 'revert-done' && !out.json) out.result(`reverted ${e.version}_${e.name}  (${ms(e.durationMs)})`)
-    else if (e.type === 'warning') out.warn(e.message)
-    else {
-      const line = renderEvent(e)
-      if (line) out.progress(line)
-    }
-  }
+  const onEvent = printEvents(out)
   if ((command.name === 'new' && f.autogenerate === true) || command.name === 'diff') return draft(p, out, env, cwd, dir, onEvent, signal)
   if (command.name === 'check' || command.name === 'pull') return schemaCommand(p, out, env, cwd, dir, onEvent, signal)
   if (command.name === 'new') {

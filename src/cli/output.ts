@@ -59,6 +59,19 @@ function indent(text: string): string {
   return text.split('\n').map((l) => '  ' + l).join('\n')
 }
 
+/** The library's events: applied and reverted migrations are results, the rest stderr lines. */
+export function printEvents(out: Output): (e: Event) => void {
+  return (e) => {
+    if (e.type === 'apply-done' && !out.json) out.result(`applied  ${e.version}_${e.name}  (${ms(e.durationMs)})`)
+    else if (e.type === 'revert-done' && !out.json) out.result(`reverted ${e.version}_${e.name}  (${ms(e.durationMs)})`)
+    else if (e.type === 'warning') out.warn(e.message)
+    else {
+      const line = renderEvent(e)
+      if (line) out.progress(line)
+    }
+  }
+}
+
 /** Progress events as stderr lines. */
 export function renderEvent(e: Event): string | undefined {
   switch (e.type) {
