@@ -1,9 +1,11 @@
-// One throwaway PostgreSQL cluster per process, shared by the test launcher and the benchmark:
-// find the server binaries, initdb into a temp dir, start on a free port, and stop and delete it
-// again on exit, failure or signal. The owner of the process installs the signal handlers and
-// reports interruptions here, so a half-started cluster never retries after Ctrl-C.
+// Throwaway PostgreSQL clusters, shared by the test launcher and the benchmark: find the server
+// binaries, initdb into a temp dir, start on a free port, and stop and delete every cluster (and
+// every scratch dir made here) again on exit, failure or signal. The launcher runs one cluster per
+// server version, side by side; the benchmark runs one. The owner of the process installs the
+// signal handlers and reports interruptions here, so a half-started cluster never retries after
+// Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,6 +21,9 @@ export interface Cluster {
   data: string
   log: string
   port: number
+  bin: PgBin
+  /** Scheduling niceness of the server's processes (0: as ours). */
+  nice: number
 }
 
 interface StepResult {
@@ -31,11 +36,12 @@ const logTailLines = 30
 // initdb refuses to run as root, so as root everything server-side runs as postgres
 const asPostgres = process.getuid?.() === 0
 
-let bin: PgBin | undefined
-let cluster: Cluster | undefined
-let cleaned = false
-let current: ChildProcess | undefined
-let currentIsGroup = false
+// every cluster this process created, in order; `stopped` once its server is down and dir gone
+const clusters: Cluster[] = []
+const stopped = new Set<Cluster>()
+const scratchDirs: string[] = []
+// running children a signal is forwarded to, each with whether it leads its own process group
+const tracked = new Map<ChildProcess, boolean>()
 let interrupted: NodeJS.Signals | undefined
 
 export const missingBinaries =
@@ -86,18 +92,30 @@ export function findPgBin(): PgBin | undefined {
   return initdb ? binIn(path.dirname(initdb)) : undefined
 }
 
+/** The version a set of server binaries reports (`pg_ctl --version`), e.g. "15.14" or "18.4". */
+export function serverVersion(b: PgBin): string | undefined {
+  const r = spawnSync(b.pgCtl, ['--version'], { encoding: 'utf8', env: cleanEnv() })
+  return /\(PostgreSQL\) (\d+(?:\.\d+)?)/.exec(r.stdout ?? '')?.[1]
+}
+
 // --- processes -------------------------------------------------------------
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`
 }
 
+/** The command run at a lower priority (`nice`), where there is a `nice` to run it with. */
+export function niced(nice: number, cmd: string, args: string[]): [string, string[]] {
+  const tool = nice > 0 ? which('nice', ['/usr/bin', '/bin']) : undefined
+  return tool ? [tool, ['-n', String(nice), cmd, ...args]] : [cmd, args]
+}
+
 // Route a server-side command through the postgres user when we are root
-function serverCommand(file: string, args: string[]): [string, string[]] {
-  if (!asPostgres) return [file, args]
+function serverCommand(c: Cluster, file: string, args: string[]): [string, string[]] {
+  if (!asPostgres) return niced(c.nice, file, args)
   const runuser = which('runuser', ['/usr/sbin', '/sbin'])
-  if (runuser) return [runuser, ['-u', 'postgres', '--', file, ...args]]
-  return ['su', ['postgres', '-s', '/bin/sh', '-c', [file, ...args].map(shellQuote).join(' ')]]
+  if (runuser) return niced(c.nice, runuser, ['-u', 'postgres', '--', file, ...args])
+  return niced(c.nice, 'su', ['postgres', '-s', '/bin/sh', '-c', [file, ...args].map(shellQuote).join(' ')])
 }
 
 // Children must never see a real database's coordinates, only ours. CI and NODE_ENV change
@@ -111,10 +129,10 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-function runStep(file: string, args: string[]): Promise<StepResult> {
-  const [cmd, argv] = serverCommand(file, args)
+function runStep(c: Cluster, file: string, args: string[]): Promise<StepResult> {
+  const [cmd, argv] = serverCommand(c, file, args)
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: cluster?.dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, argv, { cwd: c.dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
     track(child, false)
     let output = ''
     child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
@@ -127,24 +145,29 @@ function runStep(file: string, args: string[]): Promise<StepResult> {
   })
 }
 
-/** The one child a signal is forwarded to; `group` when it leads its own process group. */
+/** A child signals are forwarded to (until `untrack`); `group` when it leads its own process group. */
 export function track(child: ChildProcess, group: boolean): void {
-  current = child
-  currentIsGroup = group
+  tracked.set(child, group)
 }
 
 export function untrack(child: ChildProcess): void {
-  if (current === child) current = undefined
+  tracked.delete(child)
 }
 
-export function signalCurrent(sig: NodeJS.Signals): void {
-  const pid = current?.pid
+/** Send a signal to one child, or to its whole process group when it leads one. */
+export function signalChild(child: ChildProcess, group: boolean, sig: NodeJS.Signals): void {
+  const pid = child.pid
   if (pid === undefined) return
   try {
-    process.kill(currentIsGroup ? -pid : pid, sig)
+    process.kill(group ? -pid : pid, sig)
   } catch {
     // already gone: nothing to forward to
   }
+}
+
+/** Forward a signal to every tracked child. */
+export function signalCurrent(sig: NodeJS.Signals): void {
+  for (const [child, group] of tracked) signalChild(child, group, sig)
 }
 
 /** Called by the process's signal handler: stops cluster start-up between steps. */
@@ -171,15 +194,28 @@ function postgresOwner(): { uid: number; gid: number } {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) }
 }
 
-function createTempDir(): Cluster {
+function createTempDir(b: PgBin, nice: number): Cluster {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tinymigrate-pg-'))
-  // set before anything can fail, so cleanup always knows what to remove
-  cluster = { dir, data: path.join(dir, 'data'), log: path.join(dir, 'log'), port: 0 }
+  // listed before anything can fail, so cleanup always knows what to remove
+  const c: Cluster = { dir, data: path.join(dir, 'data'), log: path.join(dir, 'log'), port: 0, bin: b, nice }
+  clusters.push(c)
   if (asPostgres) {
     const { uid, gid } = postgresOwner()
     chownSync(dir, uid, gid)
   }
-  return cluster
+  return c
+}
+
+/**
+ * A temp dir removed with the clusters (by `stopCluster()`), readable by the server's user: for
+ * binaries copied out of a package, and the launcher's result files.
+ */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `tinymigrate-${prefix}-`))
+  scratchDirs.push(dir)
+  // mkdtemp makes it private to us; the postgres user must reach the binaries inside
+  chmodSync(dir, 0o755)
+  return dir
 }
 
 function initdbArgs(c: Cluster, locale: string): string[] {
@@ -188,11 +224,11 @@ function initdbArgs(c: Cluster, locale: string): string[] {
 }
 
 async function initCluster(b: PgBin, c: Cluster): Promise<void> {
-  let result = await runStep(b.initdb, initdbArgs(c, 'C.UTF-8'))
+  let result = await runStep(c, b.initdb, initdbArgs(c, 'C.UTF-8'))
   if (result.code !== 0 && !interrupted) {
     // some platforms (older glibc, macOS) have no C.UTF-8 locale
     rmSync(c.data, { recursive: true, force: true })
-    result = await runStep(b.initdb, initdbArgs(c, 'C'))
+    result = await runStep(c, b.initdb, initdbArgs(c, 'C'))
   }
   if (result.code !== 0 && !interrupted) throw new Error(`initdb failed:\n${result.output}`)
 }
@@ -225,7 +261,7 @@ function serverOptions(c: Cluster): string {
 
 async function startOnce(b: PgBin, c: Cluster): Promise<StepResult> {
   c.port = await freePort()
-  return runStep(b.pgCtl, ['start', '-w', '-D', c.data, '-l', c.log, '-o', serverOptions(c)])
+  return runStep(c, b.pgCtl, ['start', '-w', '-D', c.data, '-l', c.log, '-o', serverOptions(c)])
 }
 
 async function startServer(b: PgBin, c: Cluster): Promise<void> {
@@ -240,13 +276,13 @@ async function startServer(b: PgBin, c: Cluster): Promise<void> {
 }
 
 /**
- * Create, initialise and start the process's cluster. Returns early (with the cluster not
- * running) when `interrupt` was called meanwhile: check `interruption()` before using it.
- * Throws with the tool's output when initdb or pg_ctl fails; `stopCluster` still cleans up.
+ * Create, initialise and start a cluster. Returns early (with the cluster not running) when
+ * `interrupt` was called meanwhile: check `interruption()` before using it. Throws with the
+ * tool's output when initdb or pg_ctl fails; `stopCluster` still cleans up. With `nice`, the
+ * server runs at that lower priority (its backends inherit it).
  */
-export async function startCluster(b: PgBin): Promise<Cluster> {
-  bin = b
-  const c = createTempDir()
+export async function startCluster(b: PgBin, options: { nice?: number } = {}): Promise<Cluster> {
+  const c = createTempDir(b, options.nice ?? 0)
   await initCluster(b, c)
   if (!interrupted) await startServer(b, c)
   return c
@@ -275,17 +311,24 @@ function killLeftover(c: Cluster): void {
 
 function stopServer(b: PgBin, c: Cluster): void {
   if (!existsSync(pidFile(c))) return
-  const [cmd, args] = serverCommand(b.pgCtl, ['stop', '-w', '-D', c.data, '-m', 'immediate'])
+  const [cmd, args] = serverCommand(c, b.pgCtl, ['stop', '-w', '-D', c.data, '-m', 'immediate'])
   spawnSync(cmd, args, { cwd: c.dir, env: cleanEnv(), stdio: 'ignore', timeout: 30_000 })
   killLeftover(c)
 }
 
-/** Stop the server and delete its dir. Synchronous and idempotent, so it can also run from 'exit'. */
-export function stopCluster(): void {
-  if (cleaned || !cluster) return
-  cleaned = true
-  if (bin) stopServer(bin, cluster)
-  rmSync(cluster.dir, { recursive: true, force: true })
+/**
+ * Stop a cluster's server and delete its dir; without an argument, every cluster and scratch dir
+ * of the process. Synchronous and idempotent, so it can also run from 'exit'.
+ */
+export function stopCluster(c?: Cluster): void {
+  for (const each of c ? [c] : clusters) {
+    if (stopped.has(each)) continue
+    stopped.add(each)
+    stopServer(each.bin, each)
+    rmSync(each.dir, { recursive: true, force: true })
+  }
+  if (c) return
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 }
 
 function readText(file: string): string {
@@ -296,11 +339,20 @@ function readText(file: string): string {
   }
 }
 
-export function printLogTail(): void {
-  if (!cluster) return
-  const lines = readText(cluster.log).trimEnd().split('\n').slice(-logTailLines)
-  if (lines.join('').trim() === '') return
-  console.error(`\n--- last ${logTailLines} lines of the PostgreSQL server log ---`)
-  console.error(lines.join('\n'))
-  console.error('--- end of server log ---')
+/** The last cluster started from these binaries (also when its start failed). */
+export function clusterOf(b: PgBin): Cluster | undefined {
+  return clusters.filter((c) => c.bin === b).at(-1)
+}
+
+/** The end of a cluster's server log (by default the last one started), framed; '' if empty. */
+export function logTail(c: Cluster | undefined = clusters.at(-1)): string {
+  if (!c) return ''
+  const lines = readText(c.log).trimEnd().split('\n').slice(-logTailLines)
+  if (lines.join('').trim() === '') return ''
+  return [`\n--- last ${logTailLines} lines of the PostgreSQL server log ---`, ...lines, '--- end of server log ---'].join('\n')
+}
+
+export function printLogTail(c?: Cluster): void {
+  const text = logTail(c)
+  if (text) console.error(text)
 }
