@@ -1,4 +1,4 @@
--- partitions whose columns differ from the parent where PostgreSQL allows it: own default, dropped default, extra NOT NULL, own identity; the parent gains an identity
+-- partitions whose columns differ from the parent where PostgreSQL allows it: own default, dropped default, extra NOT NULL; the parent gains an identity (a partition's own identity is refused from PostgreSQL 17 on)
 CREATE TABLE public.tasks (
     id integer NOT NULL,
     created_on date NOT NULL,

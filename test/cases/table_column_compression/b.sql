@@ -1,7 +1,7 @@
 CREATE TABLE public.documents (
     id integer PRIMARY KEY,
-    body text COMPRESSION lz4,
+    body text,
     summary text COMPRESSION pglz,
-    raw bytea,
-    notes text COMPRESSION lz4
+    raw bytea COMPRESSION pglz,
+    notes text COMPRESSION pglz
 );
