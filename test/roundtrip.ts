@@ -11,7 +11,8 @@ import path from 'node:path'
 import { introspect } from '../src/catalog/introspect.js'
 import { compare } from '../src/diff/compare.js'
 import { describeChange, draftPair } from '../src/diff/draft.js'
-import { runScript, scratchHost, type ScratchHost } from '../src/diff/scratch.js'
+import { runScript, scratchHost, type ScratchDb, type ScratchHost } from '../src/diff/scratch.js'
+import type { Catalog } from '../src/catalog/model.js'
 import { adminUrl } from './helpers.js'
 
 const run = promisify(execFile)
@@ -113,23 +114,52 @@ export async function roundTripOn(host: ScratchHost, c: Case, options: { pgDump:
   const pair = draftPair(ca, cb)
   const show = `--- up\n${pair.up.sql}\n--- down\n${pair.down.sql}`
   const [dumpA, dumpB] = options.pgDump ? await Promise.all([dumpSchema(dbUrl(a)), dumpSchema(dbUrl(b))]) : ['', '']
+  // Before anything runs, the judges must agree on whether A and B differ at all.
+  const judgeB = { catalog: cb, dump: dumpB }
+  await judge(c.name, 'before the up, A against B', a, judgeB, options, show, { expectEqual: null, before: { catalog: ca, dump: dumpA } })
   try {
     await runScript(a, { path: `${c.name}: drafted up`, text: pair.up.sql })
   } catch (error) {
     assert.fail(`${c.name}: the drafted up fails: ${(error as Error).message} ${JSON.stringify((error as any).location ?? '')}\n${show}`)
   }
-  const afterUp = compare(await introspect(a), cb).changes
-  assert.deepEqual(afterUp.map(describeChange), [], `${c.name}: after the up, A still differs from B\n${show}`)
-  if (options.pgDump) assert.equal(await dumpSchema(dbUrl(a)), dumpB, `${c.name}: after the up, pg_dump of A differs from B\n${show}`)
+  await judge(c.name, 'after the up, A against B', a, judgeB, options, show, { expectEqual: true })
   try {
     await runScript(a, { path: `${c.name}: drafted down`, text: pair.down.sql })
   } catch (error) {
     assert.fail(`${c.name}: the drafted down fails: ${(error as Error).message} ${JSON.stringify((error as any).location ?? '')}\n${show}`)
   }
-  const afterDown = compare(await introspect(a), ca).changes
-  assert.deepEqual(afterDown.map(describeChange), [], `${c.name}: after the down, A differs from what it was\n${show}`)
-  if (options.pgDump) assert.equal(await dumpSchema(dbUrl(a)), dumpA, `${c.name}: after the down, pg_dump of A differs from before\n${show}`)
+  await judge(c.name, 'after the down, A against what it was', a, { catalog: ca, dump: dumpA }, options, show, { expectEqual: true })
   return ca.version
+}
+
+/**
+ * Two judges of one state: the tool's own catalog comparison and normalised pg_dump output.
+ * Any disagreement between them fails the case (a blind spot of either is a defect to mend),
+ * and so does a difference where equality is expected. `before` judges two given states.
+ */
+async function judge(name: string, when: string, db: unknown, wanted: { catalog: Catalog; dump: string }, options: { pgDump: boolean },
+  show: string, how: { expectEqual: boolean | null; before?: { catalog: Catalog; dump: string } }): Promise<void> {
+  const have = how.before ?? { catalog: await introspect(db as ScratchDb), dump: options.pgDump ? await dumpSchema(dbUrl(db)) : '' }
+  const catalogDiff = compare(have.catalog, wanted.catalog).changes.map(describeChange)
+  const catalogEqual = catalogDiff.length === 0
+  if (options.pgDump) {
+    const dumpEqual = have.dump === wanted.dump
+    if (catalogEqual !== dumpEqual) {
+      assert.fail(`${name}: ${when}: the judges disagree: the catalog finds ${catalogEqual ? 'no difference' : catalogDiff.join('; ')}, pg_dump ${dumpEqual ? 'finds none' : `finds:\n${firstDifference(have.dump, wanted.dump)}`}\n${show}`)
+    }
+  }
+  if (how.expectEqual) {
+    assert.deepEqual(catalogDiff, [], `${name}: ${when}: still differs (catalog)\n${show}`)
+    if (options.pgDump) assert.equal(have.dump, wanted.dump, `${name}: ${when}: pg_dump differs\n${show}`)
+  }
+}
+
+/** The first blocks in which two normalised dumps differ, for a readable failure. */
+function firstDifference(x: string, y: string): string {
+  const xs = new Set(x.split('\n\n'))
+  const ys = new Set(y.split('\n\n'))
+  const only = (p: Set<string>, q: Set<string>, sign: string) => [...p].filter((b) => !q.has(b)).slice(0, 3).map((b) => `${sign} ${b}`)
+  return [...only(xs, ys, '-'), ...only(ys, xs, '+')].join('\n')
 }
 
 function dbUrl(db: unknown): string {
