@@ -1,0 +1,89 @@
+/** The commands that run migrations: up, down, redo. */
+import * as lib from '../../index.js'
+import { count, onlyPositional, usage, version } from '../args.js'
+import { connection, type Command } from '../context.js'
+import { CONNECTION, LOCKING, SAFETY, SAFETY_FLAGS } from '../flags.js'
+import type { Output } from '../output.js'
+
+const DRY_RUN = '--dry-run              print every statement that would run; change nothing'
+
+export const up: Command = {
+  name: 'up',
+  aliases: [{ name: 'upgrade', usage: 'tinymigrate upgrade head | +N | VERSION' }, { name: 'migrate' }],
+  usage: 'tinymigrate up [N] [--to VERSION]',
+  summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
+  options: ['--to <version>         apply up to and including this version', DRY_RUN, '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...SAFETY, ...CONNECTION],
+  example: 'tinymigrate up --wait 30',
+  flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
+  async run(args, ctx) {
+    const f = args.flags
+    const request: lib.MigrateOptions = { ...connection(f, ctx), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
+    const arg = args.positional
+    onlyPositional(args, 1)
+    if (args.invoked === 'upgrade' && arg[0] !== undefined && arg[0] !== 'head') {
+      if (arg[0].startsWith('+')) request.count = count(arg[0].slice(1), 'The step count')
+      else request.to = version(arg[0], 'The target')
+    } else if (arg[0] !== undefined && arg[0] !== 'head') {
+      request.count = count(arg[0], 'N')
+    }
+    if (typeof f.to === 'string') {
+      if (request.count !== undefined || request.to !== undefined) throw usage('Give either N or --to, not both.')
+      request.to = version(f.to, '--to')
+    }
+    report(ctx.out, 'up', await lib.migrate(request))
+  },
+}
+
+export const down: Command = {
+  name: 'down',
+  aliases: [{ name: 'downgrade', usage: 'tinymigrate downgrade -N | VERSION | base' }, { name: 'rollback' }],
+  usage: 'tinymigrate down [N] [--to VERSION] [--all]',
+  summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
+  options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', DRY_RUN, ...LOCKING, ...SAFETY, ...CONNECTION],
+  example: 'tinymigrate down 1',
+  flags: ['to', 'all', 'dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
+  async run(args, ctx) {
+    const f = args.flags
+    const request: lib.RollbackOptions = { ...connection(f, ctx), dryRun: f['dry-run'] === true }
+    const arg = args.positional
+    onlyPositional(args, 1)
+    const choices = [arg[0] !== undefined, typeof f.to === 'string', f.all === true].filter(Boolean).length
+    if (choices > 1) throw usage('Give one of N, --to or --all.')
+    if (arg[0] !== undefined) {
+      if (args.invoked === 'downgrade') {
+        if (arg[0] === 'base') request.all = true
+        else if (arg[0].startsWith('-')) request.count = count(arg[0].slice(1), 'The step count')
+        else request.to = version(arg[0], 'The target')
+      } else {
+        request.count = count(arg[0], 'N')
+      }
+    }
+    if (typeof f.to === 'string') request.to = version(f.to, '--to')
+    if (f.all === true) request.all = true
+    report(ctx.out, 'down', await lib.rollback(request))
+  },
+}
+
+export const redo: Command = {
+  name: 'redo',
+  usage: 'tinymigrate redo',
+  summary: 'Roll back the newest migration and apply it again.',
+  options: [DRY_RUN, ...LOCKING, ...SAFETY, ...CONNECTION],
+  example: 'tinymigrate redo',
+  flags: ['dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
+  async run(args, ctx) {
+    const base = connection(args.flags, ctx)
+    onlyPositional(args, 0)
+    report(ctx.out, 'redo', await lib.redo({ ...base, dryRun: args.flags['dry-run'] === true }))
+  },
+}
+
+function report(out: Output, command: string, r: lib.RunResult): void {
+  if (out.json) return out.document({ ok: true, command, ...r })
+  if (r.dryRun) {
+    out.result(r.statements.length ? r.statements.join('\n') : '-- nothing to do')
+    return
+  }
+  if (r.applied.length === 0 && r.reverted.length === 0) out.result(`nothing to do; current: ${r.current ?? 'none'}`)
+  else out.result(`current: ${r.current ?? 'none'}`)
+}
