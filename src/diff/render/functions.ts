@@ -12,7 +12,7 @@ export function renderFunction(c: Change<'function'>, { step }: Context) {
     step(1, `DROP ${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qi(f.schema, f.name)}(${identityArgs(f)});`, [c.key], c.action === 'recreate' ? { notes: [`recreated: ${c.detail}`] } : {})
   }
   if (c.action !== 'drop') {
-    step(2, `${r.definition.trim()};`, [c.key])
+    step(2, `${r.definition.trim()};`, [c.key], { createsRoutine: true })
     if (c.action !== 'alter') {
       comment(step, 2, kind, `${qi(r.schema, r.name)}(${identityArgs(r)})`, r.comment, c.key)
       grantsOn(step, kind, `${qi(r.schema, r.name)}(${identityArgs(r)})`, [{ grantee: 'PUBLIC', privilege: 'EXECUTE', grantable: false }], r.grants, c.key)

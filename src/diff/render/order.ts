@@ -1,4 +1,5 @@
 // The order the steps run in, and the file they make.
+import { quoteLiteral } from '../../ident.js'
 import type { Catalog } from '../../catalog/model.js'
 import type { Rendered, Step } from './step.js'
 
@@ -58,19 +59,19 @@ export function order(steps: Step[], a: Catalog, b: Catalog): Rendered {
     }
   }
   // A function body may name tables created after it: pg_dump's way, bodies are checked at first call.
-  if (out.some((s) => s.phase === 2 && /^CREATE OR REPLACE (FUNCTION|PROCEDURE)/.test(s.sql))) {
-    out.unshift({ phase: 0, sql: 'SET LOCAL check_function_bodies = off;', keys: [], needs: [], warnings: [], notes: [] })
-  }
-  // A value added to an enum cannot be used before its transaction commits: when the draft uses
-  // one, the file runs without a transaction, statement by statement.
-  const added = out.filter((s) => /^ALTER TYPE .* ADD VALUE /.test(s.sql)).map((s) => /ADD VALUE ('(?:[^']|'')*')/.exec(s.sql)![1]!)
-  const noTransaction = added.length > 0 && out.some((s) => !/^ALTER TYPE .* ADD VALUE /.test(s.sql) && added.some((v) => s.sql.includes(v)))
-  if (noTransaction) {
-    const i = out.findIndex((s) => s.sql.startsWith('SET LOCAL check_function_bodies'))
-    if (i >= 0) {
-      out[i]!.sql = 'SET check_function_bodies = off;'
-      out.push({ phase: 3, sql: 'RESET check_function_bodies;', keys: [], needs: [], warnings: [], notes: [] })
-    }
+  const bodies: Step | undefined = out.some((s) => s.createsRoutine)
+    ? { phase: 0, sql: 'SET LOCAL check_function_bodies = off;', keys: [], needs: [], warnings: [], notes: [] }
+    : undefined
+  if (bodies) out.unshift(bodies)
+  // A value added to an enum cannot be used before its transaction commits: when another
+  // statement uses one, the file runs without a transaction, statement by statement. A statement
+  // uses a value when it names its literal (a default, a check, a view): pg_depend records the
+  // type, not the value.
+  const added = out.flatMap((s) => (s.addsEnumValue === undefined ? [] : [quoteLiteral(s.addsEnumValue)]))
+  const noTransaction = added.length > 0 && out.some((s) => s.addsEnumValue === undefined && added.some((v) => s.sql.includes(v)))
+  if (noTransaction && bodies) {
+    bodies.sql = 'SET check_function_bodies = off;'
+    out.push({ phase: 3, sql: 'RESET check_function_bodies;', keys: [], needs: [], warnings: [], notes: [] })
   }
   const warnings = out.flatMap((s) => s.warnings)
   const body = out.map((s) => [...s.warnings.map((w) => `-- WARNING: ${w}`), ...s.notes.map((n) => `-- NOTE: ${n}`), s.sql].join('\n')).join('\n\n')

@@ -11,13 +11,18 @@ export interface Step {
   needs: string[]
   warnings: string[]
   notes: string[]
-  /** The statement cannot run inside a transaction block. */
-  noTransaction?: boolean
+  /**
+   * The value this step adds to an enum (ALTER TYPE … ADD VALUE). A statement that uses it must
+   * run after the addition commits: the file then runs without a transaction.
+   */
+  addsEnumValue?: string
+  /** Creates a function or procedure: its body may name what is created after it. */
+  createsRoutine?: boolean
 }
 
 export interface Rendered {
   sql: string
-  /** Must run outside a transaction: it adds enum values and uses them. */
+  /** Must run outside a transaction: a step adds an enum value (`addsEnumValue`) that another uses. */
   noTransaction: boolean
   statements: Step[]
   warnings: string[]

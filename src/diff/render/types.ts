@@ -14,6 +14,7 @@ export function renderEnumValue(c: Change<'enum value'>, { step }: Context) {
   const where = v.before !== undefined ? ` BEFORE ${quoteLiteral(v.before)}` : v.after !== undefined ? ` AFTER ${quoteLiteral(v.after)}` : ''
   step(0, `ALTER TYPE ${qi(v.type.schema, v.type.name)} ADD VALUE ${quoteLiteral(v.value)}${where};`, [c.key], {
     notes: ['a value added by ALTER TYPE ... ADD VALUE cannot be used until the transaction that adds it commits'],
+    addsEnumValue: v.value,
   })
 }
 
