@@ -4,7 +4,7 @@ import type { Db } from '../db.js'
 import { quoteLiteral } from '../ident.js'
 import * as q from './queries.js'
 import {
-  qname, type Catalog, type Column, type Constraint, type Grant, type Policy, type SequenceOptions,
+  defaultNotNullName, qname, type Catalog, type Column, type Constraint, type Grant, type Policy, type SequenceOptions,
   type Table, type Trigger, type View,
 } from './model.js'
 
@@ -139,6 +139,7 @@ export function assemble(rows: Record<string, any>, options: IntrospectOptions =
       identity, generated: r.generated, collation: r.collation, comment: r.comment,
       local: r.local, inherited: r.inherited, grants: toGrants(r.grants),
       storage: r.storage ?? null, statistics: r.statistics ?? null, typeStorage: r.type_storage, compression: r.compression ?? null,
+      notNullName: r.not_null_name && r.not_null_name !== defaultNotNullName(owner.name, r.name) ? r.not_null_name : null,
     }
     owner.columns.push(column)
   }

@@ -112,6 +112,12 @@ export interface Column {
   /** SET STORAGE (p, e, m, x) when it differs from the type's; SET STATISTICS when set. */
   storage: string | null
   statistics: number | null
+  /**
+   * The name of its NOT NULL constraint (PostgreSQL 18 names them) when it is not the one the
+   * server would choose (`<table>_<column>_not_null`): a partition made with PARTITION OF takes
+   * its parent's, and pg_dump prints the name then.
+   */
+  notNullName?: string | null
   /** SET COMPRESSION: `p` pglz, `l` lz4, null for the server's default (PostgreSQL 14 and later). */
   compression?: string | null
   /** The type's own storage, which SET STORAGE goes back to. */
@@ -251,4 +257,18 @@ export function key(kind: KeyKind, name: string): string {
 
 export function qname(schema: string, name: string): string {
   return `${schema}.${name}`
+}
+
+/**
+ * The name PostgreSQL 18 gives a column's NOT NULL constraint: `<table>_<column>_not_null`, the
+ * longer of the two names cut until it fits in 63 bytes (its makeObjectName).
+ */
+export function defaultNotNullName(table: string, column: string): string {
+  let [t, c] = [table, column]
+  const bytes = (s: string) => Buffer.byteLength(s)
+  while (bytes(t) + bytes(c) + '_not_null'.length + 1 > 63) {
+    if (bytes(t) > bytes(c)) t = [...t].slice(0, -1).join('')
+    else c = [...c].slice(0, -1).join('')
+  }
+  return `${t}_${c}_not_null`
 }

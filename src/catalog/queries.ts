@@ -161,6 +161,8 @@ SELECT a.attrelid::int AS oid, a.attname AS name, a.attnum AS position,
        a.attislocal AS local, a.attinhcount > 0 AS inherited,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage, t.typstorage::text AS type_storage,
        nullif(to_jsonb(a) ->> 'attcompression', '') AS compression,
+       (SELECT k.conname FROM pg_constraint k
+        WHERE k.conrelid = a.attrelid AND k.contype = 'n' AND k.conkey[1] = a.attnum) AS not_null_name,
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
        (SELECT coalesce(json_agg(json_build_array(
                  CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee) END,

@@ -2,7 +2,7 @@
 // depends on an object being dropped or recreated (a view over a column whose type changes, a
 // trigger on a function that is recreated) is recreated with it: the cascade at the end.
 import {
-  key, qname, type Catalog, type Collation, type Column, type Constraint, type Domain, type DomainCheck, type EnumType,
+  defaultNotNullName, key, qname, type Catalog, type Collation, type Column, type Constraint, type Domain, type DomainCheck, type EnumType,
   type Extension, type Grant, type Index, type Policy, type Routine, type Schema, type Sequence, type SequenceOptions,
   type Table, type Trigger, type UserType, type View,
 } from '../catalog/model.js'
@@ -24,7 +24,7 @@ type Of = { table: string }
 /** What differs in a column, one per ALTER COLUMN form, in the order they are drafted. */
 export type ColumnAspect =
   | 'becomes generated' | 'generated expression' | 'no longer generated' | 'type' | 'identity' | 'default'
-  | 'identity options' | 'not null' | 'storage' | 'compression' | 'statistics'
+  | 'identity options' | 'not null' | 'not null name' | 'storage' | 'compression' | 'statistics'
 
 /** A value added to an enum, placed before or after an existing one (or first, when it is alone). */
 export interface EnumAddition {
@@ -534,6 +534,7 @@ function columnDiffs(a: Column, b: Column): ColumnAspect[] {
     out.push('identity options')
   }
   if (a.notNull !== b.notNull) out.push('not null')
+  else if (a.notNull && (a.notNullName ?? null) !== (b.notNullName ?? null)) out.push('not null name')
   if ((a.storage ?? null) !== (b.storage ?? null)) out.push('storage')
   if ((a.compression ?? null) !== (b.compression ?? null)) out.push('compression')
   if ((a.statistics ?? null) !== (b.statistics ?? null)) out.push('statistics')
@@ -547,7 +548,7 @@ function columnDiffs(a: Column, b: Column): ColumnAspect[] {
  * dropped on the parent reaches every partition; a partition's own change is what is left.
  */
 /** What a partition's column has of its own: the rest follows its parent's. */
-const partitionOwn: ColumnAspect[] = ['default', 'not null', 'storage', 'compression', 'statistics', 'identity', 'identity options']
+const partitionOwn: ColumnAspect[] = ['default', 'not null', 'not null name', 'storage', 'compression', 'statistics', 'identity', 'identity options']
 
 function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, name: string, old: Table, t: Table) {
   const parentBefore = a.tables.get(old.partitionOf!.parent)
@@ -559,9 +560,13 @@ function comparePartitionColumns(add: Add, a: Catalog, b: Catalog, k: string, na
     const pa = parentBefore?.columns.find((x) => x.name === c.name)
     const pb = parentAfter?.columns.find((x) => x.name === c.name)
     const inheritedNotNull = pa && pb && pa.notNull !== pb.notNull ? pb.notNull : oc.notNull
-    const from = { ...oc, notNull: inheritedNotNull }
+    // A NOT NULL the parent's SET NOT NULL gives a partition bears the parent's name (PostgreSQL 18).
+    const inheritedName = pb && parentAfter && inheritedNotNull && !oc.notNull
+      ? (pb.notNullName ?? defaultNotNullName(parentAfter.name, pb.name)) : oc.notNullName
+    const from = { ...oc, notNull: inheritedNotNull, notNullName: b.version >= 180000 && inheritedName !== defaultNotNullName(t.name, c.name) ? inheritedName : null }
     for (const d of columnDiffs(from, c)) {
-      if (partitionOwn.includes(d)) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, aspect: d, from, to: c, table: name })
+      // From PostgreSQL 17 on, a partition's identity is its parent's.
+      if (partitionOwn.includes(d) && !(b.version >= 170000 && d.startsWith('identity'))) add({ action: 'alter', kind: 'column', key: k, name: full, detail: d, aspect: d, from, to: c, table: name })
     }
     commentChange(add, { kind: 'column', table: name, object: c }, k, full, oc.comment, c.comment)
     grantsChange(add, k, full, oc.grants ?? [], c.grants ?? [], { kind: 'column', table: t, column: c })

@@ -1,7 +1,7 @@
 // Columns: added, dropped, and each ALTER COLUMN form; defaults set again after what they use
 // is recreated; how a type change treats the values already there.
 import { quoteIdent, quoteLiteral } from '../../ident.js'
-import { key, type Catalog, type Column, type Table } from '../../catalog/model.js'
+import { defaultNotNullName, key, type Catalog, type Column, type Table } from '../../catalog/model.js'
 import type { Change } from '../compare.js'
 import { columnGrants } from './grants.js'
 import { raiseToMin, sequenceClause } from './sequences.js'
@@ -129,11 +129,15 @@ export function renderColumn(c: Change<'column'>, { step, a, b, hasChange, alter
     case 'statistics':
       alter(`ALTER COLUMN ${column} SET STATISTICS ${to.statistics ?? -1}`)
       break
+    case 'not null name':
+      // PostgreSQL 18 names NOT NULL constraints; pg_dump prints a name that is not the default.
+      alter(`RENAME CONSTRAINT ${quoteIdent(f.notNullName ?? defaultNotNullName(t.name, f.name))} TO ${quoteIdent(to.notNullName ?? defaultNotNullName(t.name, to.name))}`)
+      break
     case 'not null':
       if (to.notNull) {
         // An identity column is NOT NULL by itself; ADD GENERATED above sets it.
         if (!(to.identity && !f.identity)) {
-          alter(`ALTER COLUMN ${column} SET NOT NULL`, {
+          alter(to.notNullName ? `ADD CONSTRAINT ${quoteIdent(to.notNullName)} NOT NULL ${column}` : `ALTER COLUMN ${column} SET NOT NULL`, {
             notes: [`scans ${c.table} while holding an exclusive lock; on a large table first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in an earlier migration`],
           })
         }
@@ -167,13 +171,19 @@ export function columnSettings(step: StepFn, table: string, c: Column, k: string
   if (c.statistics !== null && c.statistics !== undefined) step(2, `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(c.name)} SET STATISTICS ${c.statistics};`, [k])
 }
 
-export function columnDefinition(t: Table, c: Column): string {
+/**
+ * `namedNotNull`: the NOT NULL constraint is named even when its name is the default, for a table
+ * created again while others (its detached partitions) hold those names: PostgreSQL 18 would
+ * pick `…_not_null1` instead.
+ */
+export function columnDefinition(t: Table, c: Column, namedNotNull = false): string {
   let sql = `${quoteIdent(c.name)} ${c.type}`
   if (c.collation) sql += ` COLLATE ${c.collation}`
   if (c.generated) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`
   if (c.identity) sql += ` ${identityClause(t, c)}`
   if (c.default !== null && !c.generated) sql += ` DEFAULT ${c.default}`
-  if (c.notNull && !c.identity) sql += ' NOT NULL'
+  const notNullName = c.notNullName ?? (namedNotNull ? defaultNotNullName(t.name, c.name) : null)
+  if (c.notNull && !c.identity) sql += notNullName ? ` CONSTRAINT ${quoteIdent(notNullName)} NOT NULL` : ' NOT NULL'
   return sql
 }
 

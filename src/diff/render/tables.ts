@@ -125,7 +125,8 @@ function createTable(step: StepFn, t: Table, k: string, a: Catalog, b: Catalog) 
   const full = `${t.schema}.${t.name}`
   const declared = (c: Constraint) => (t.partitionOf ? !c.inherited || c.parent !== null || c.type === 'c' : c.local)
   const inline = t.constraints.filter((c) => declared(c) && c.type !== 'f' && c.validated)
-  const lines = t.columns.filter((c) => t.partitionOf || c.local || !c.inherited).map((c) => columnDefinition(t, c))
+  const again = b.version >= 180000 && a.tables.has(full)
+  const lines = t.columns.filter((c) => t.partitionOf || c.local || !c.inherited).map((c) => columnDefinition(t, c, again))
   for (const c of inline) lines.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`)
   let sql = `CREATE ${t.persistence === 'u' ? 'UNLOGGED ' : ''}TABLE ${name}`
   sql += lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ' ()'
