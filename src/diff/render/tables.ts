@@ -1,7 +1,7 @@
 // Tables: created whole, dropped, recreated; persistence and storage options; partitions
 // attached and detached; inheritance parents; replica identity.
 import { quoteIdent, quoteLiteral } from '../../ident.js'
-import { key, type Catalog, type Constraint, type Table } from '../../catalog/model.js'
+import { defaultNotNullName, key, type Catalog, type Column, type Constraint, type Table } from '../../catalog/model.js'
 import type { Change } from '../compare.js'
 import { columnDefinition, columnSettings } from './columns.js'
 import { columnGrants, grantsOn } from './grants.js'
@@ -126,7 +126,15 @@ function createTable(step: StepFn, t: Table, k: string, a: Catalog, b: Catalog) 
   const declared = (c: Constraint) => (t.partitionOf ? !c.inherited || c.parent !== null || c.type === 'c' : c.local)
   const inline = t.constraints.filter((c) => declared(c) && c.type !== 'f' && c.validated)
   const again = b.version >= 180000 && a.tables.has(full)
-  const lines = t.columns.filter((c) => t.partitionOf || c.local || !c.inherited).map((c) => columnDefinition(t, c, again))
+  // Read on a server before PostgreSQL 18, a partition's NOT NULL has no name: it is written with
+  // the name PARTITION OF gives it from 18 on (the parent's), which older servers ignore, so the
+  // file means the same on both.
+  const parent = t.partitionOf && b.version < 180000 ? b.tables.get(t.partitionOf.parent) : undefined
+  const named = (c: Column): Column => {
+    const p = parent?.columns.find((x) => x.name === c.name)
+    return p?.notNull && c.notNull && !c.notNullName ? { ...c, notNullName: defaultNotNullName(parent!.name, c.name) } : c
+  }
+  const lines = t.columns.filter((c) => t.partitionOf || c.local || !c.inherited).map((c) => columnDefinition(t, named(c), again))
   for (const c of inline) lines.push(`CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`)
   let sql = `CREATE ${t.persistence === 'u' ? 'UNLOGGED ' : ''}TABLE ${name}`
   sql += lines.length ? ` (\n  ${lines.join(',\n  ')}\n)` : ' ()'
