@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
 import {
-  adminSql, backendRunning, cli, freshDatabase, historyVersions, migrationsDir, rewrite, runCli, spawnCli, tables, tempDir,
+  adminSql, backendRunning, cli, expectExit, freshDatabase, historyVersions, migrationsDir, rewrite, runCli, spawnCli, tables, tempDir,
   type CliResult, type FreshDatabase, type HookScope,
 } from './helpers.js'
 
@@ -295,10 +295,10 @@ test('an edited applied migration stops up with CHECKSUM_MISMATCH (exit 3), nami
     '001_a.up.sql': 'create table a (id int);\n',
     '002_b.up.sql': 'create table b (id int);\n',
   })
-  await cli(db, dir, 'up', '1')
+  expectExit(await cli(db, dir, 'up', '1'), 0, 'the first up')
   await rewrite(dir, '001_a.up.sql', (text) => text.replace('int', 'bigint'))
   const r = await cli(db, dir, 'up')
-  assert.equal(r.code, 3)
+  expectExit(r, 3, 'up after the edit')
   assert.equal(r.stdout, '')
   assert.doesNotMatch(r.stderr, /^ {4}at /m)
   assert.ok(r.stderr.startsWith(`error CHECKSUM_MISMATCH\n  Applied migration was edited after being applied:\n    ${dir}/001_a.up.sql\n`), r.stderr)

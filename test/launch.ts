@@ -53,7 +53,7 @@ interface Counts {
 interface Outcome extends Counts {
   run: Run
   code: number
-  failures: string[]
+  failures: Failure[]
 }
 
 /** Where a run's files go: its TAP copy, and its report when it is not streamed to stdout. */
@@ -153,31 +153,72 @@ function runTests(files: string[], env: NodeJS.ProcessEnv, out: RunFiles, nice: 
   })
 }
 
-/** Counts and failing test names from node's TAP report. */
-function readTap(text: string): Counts & { failures: string[] } {
+/** A failing test: its name, and where and why it failed (from the TAP report's YAML block). */
+interface Failure {
+  name: string
+  location?: string
+  error: string[]
+}
+
+// lines of a failure's error message kept for the closing summary, where a CI log's tail shows it
+const errorLines = 12
+
+/** Counts and failing tests from node's TAP report. */
+function readTap(text: string): Counts & { failures: Failure[] } {
   const count = (key: string): number => {
     const all = [...text.matchAll(new RegExp(`^# ${key} (\\d+)$`, 'gm'))]
     return Number(all.at(-1)?.[1] ?? 0)
   }
   // A parent's line follows its children's, so a "not ok" right after a deeper test line is a
   // suite or a test with failing subtests: only the leaves are listed.
-  const failures: string[] = []
+  const failures: Failure[] = []
+  const lines = text.split('\n')
   let previousIndent = -1
-  for (const line of text.split('\n')) {
+  lines.forEach((line, i) => {
     const m = /^(\s*)(not )?ok \d+ - (.*)$/.exec(line)
-    if (!m) continue
+    if (!m) return
     const indent = m[1]!.length
     if (m[2] && indent >= previousIndent && !/ # TODO\b/.test(m[3]!)) {
-      failures.push(m[3]!.replace(/ # SKIP\b.*$/, '').replace(/\\([#\\])/g, '$1'))
+      const name = m[3]!.replace(/ # SKIP\b.*$/, '').replace(/\\([#\\])/g, '$1')
+      failures.push({ name, ...failureDetail(lines, i + 1, indent + 2) })
     }
     previousIndent = indent
-  }
+  })
   return {
     passed: count('pass'),
     failed: count('fail') + count('cancelled'),
     skipped: count('skipped') + count('todo'),
     failures,
   }
+}
+
+/** The `location` and `error` of the YAML block that follows a "not ok" line at `from`. */
+function failureDetail(lines: string[], from: number, indent: number): { location?: string; error: string[] } {
+  const pad = ' '.repeat(indent)
+  if (lines[from] !== `${pad}---`) return { error: [] }
+  let location: string | undefined
+  const error: string[] = []
+  for (let i = from + 1; i < lines.length && lines[i] !== `${pad}...`; i++) {
+    const line = lines[i]!
+    const key = new RegExp(`^${pad}(\\w+): ?(.*)$`).exec(line)
+    if (key?.[1] === 'location') location = unquote(key[2]!)
+    if (key?.[1] !== 'error') continue
+    if (key[2] !== '|-') {
+      error.push(unquote(key[2]!))
+      continue
+    }
+    // a block scalar: the deeper-indented lines after it
+    for (i++; i < lines.length && (lines[i]!.startsWith(`${pad}  `) || lines[i]!.trim() === ''); i++) {
+      error.push(lines[i]!.slice(indent + 2))
+    }
+    i--
+  }
+  while (error.length > 0 && error.at(-1)!.trim() === '') error.pop()
+  return { location, error }
+}
+
+function unquote(value: string): string {
+  return /^'.*'$/.test(value) ? value.slice(1, -1).replace(/''/g, "'") : value
 }
 
 function header(run: Run, c: Cluster, after: string): void {
@@ -216,7 +257,7 @@ async function runOn(run: Run, out: RunFiles): Promise<Outcome & { show: () => v
     tail = `${run.label}: ${message}${logTail(clusterOf(run.bin))}`
     show = () => console.error(tail)
     if (!kept) show()
-    outcome.failures.push(`the cluster did not start: ${message.split('\n')[0]}`)
+    outcome.failures.push({ name: `the cluster did not start: ${message.split('\n')[0]}`, error: [] })
   } finally {
     // one that failed to start is removed with the rest at the end
     if (c) stopCluster(c)
@@ -224,7 +265,7 @@ async function runOn(run: Run, out: RunFiles): Promise<Outcome & { show: () => v
   // a runner that failed without a failing test (a crash, a file that did not load) still fails
   if (outcome.code !== 0 && outcome.failed === 0) {
     outcome.failed = 1
-    if (outcome.failures.length === 0) outcome.failures.push(`the test runner exited with code ${outcome.code}`)
+    if (outcome.failures.length === 0) outcome.failures.push({ name: `the test runner exited with code ${outcome.code}`, error: [] })
   }
   return { ...outcome, show: kept ? show : () => {} }
 }
@@ -242,7 +283,12 @@ function printSummary(outcomes: Outcome[], notRun: NotRun | undefined): Counts {
     total.skipped += o.skipped
     console.log(`${o.run.label}, ${o.run.files.length} file(s): ${o.passed} passed, ${o.failed} failed${o.skipped ? `, ${o.skipped} skipped` : ''}`)
     for (const note of o.run.notes) console.log(`  ${note}`)
-    for (const name of o.failures.slice(0, listedFailures)) console.log(`  ✖ ${name}`)
+    for (const f of o.failures.slice(0, listedFailures)) {
+      console.log(`  ✖ ${f.name}${f.location ? `  (${path.relative(repoRoot, f.location)})` : ''}`)
+      const shown = f.error.slice(0, errorLines)
+      for (const line of shown) console.log(`      ${line}`.trimEnd())
+      if (f.error.length > shown.length) console.log(`      … (${f.error.length - shown.length} more lines in the report above)`)
+    }
     if (o.failures.length > listedFailures) console.log(`  … and ${o.failures.length - listedFailures} more (see the report above)`)
   }
   if (notRun) {

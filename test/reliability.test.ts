@@ -322,8 +322,14 @@ test('lease mode through PgBouncer (transaction pooling): 8 processes, 30 migrat
   await createLogs(db.sql)
   const bouncer = await startPgbouncer(t, { targetUrl: db.url, poolMode: 'transaction' })
   const dir = await migrationsDir(t, loggedMigrations(30, 'select pg_sleep(0.01);\n'))
+  // The first migration waits on a table lock held here until another runner is seen waiting
+  // for the lease: on a loaded machine the first runner could otherwise finish before the last
+  // one starts, and nobody would wait.
+  const gate = await openTransaction(t, db, 'lock table applied_log in share mode')
   const started = Date.now()
   const runs = Array.from({ length: 8 }, () => start(t, ['up', '--url', bouncer.url, '--dir', dir, '--lock-mode', 'lease', '--lock-timeout', '30']))
+  await Promise.any(runs.map((r) => stderrShows(r, 'waiting for the migration lock', 20_000)))
+  await gate.end()
   const results = await Promise.all(runs.map((r) => r.result))
   t.diagnostic(`8 runners through PgBouncer, lease mode, 30 migrations: ${Date.now() - started} ms`)
   results.forEach((r, i) => expectExit(r, 0, `runner ${i + 1}`))
