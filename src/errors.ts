@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'PARTIAL_MIGRATION'
   | 'NOT_UP_TO_DATE'
   | 'SCHEMA_DIFFERS'
+  | 'LINT_FAILED'
   // running
   | 'SQL_FAILED'
   | 'CONNECT_FAILED'

@@ -8,16 +8,16 @@
  * ```
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { TinymigrateError, type ErrorCode } from './errors.js'
-import { checksum, label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
+import { canonicalVersion, checksum, label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
 import { ensureHistory, markFinished, readStoredDown, recordApplied, removeRecord, updateChecksum } from './history.js'
 import { parseQualifiedName, qualified } from './ident.js'
 import { DEFAULT_FOREIGN_TABLE, TOOLS, readForeign } from './adopt.js'
 import {
   currentVersion, listLabels, planAdopt, planDown, planStamp, planUp, type Entry, type State, type Tool,
 } from './plan.js'
-import { DEFAULT_DIR, type Options } from './options.js'
+import { DEFAULT_DDL_LOCK_TIMEOUT, DEFAULT_DIR, type Options } from './options.js'
 import { isPgliteUrl } from './embedded/adapter.js'
 import { hasNoTransactionMarker } from './sqltext.js'
 import {
@@ -637,6 +637,8 @@ export interface DiffOptions extends SchemaOptions {
 }
 
 export type { CheckResult, DraftResult, PullResult } from './diff/project.js'
+export type { LintFinding, LintResult, LintedMigration, LintedStatement } from './lint/lint.js'
+export { RULES as LINT_RULES, type RuleId as LintRule } from './lint/rules.js'
 
 /**
  * Draft the next migration: replay the migrations into a scratch database (never the target),
@@ -658,6 +660,72 @@ export async function check(options: SchemaOptions = {}): Promise<import('./diff
 export async function pull(options: SchemaOptions = {}): Promise<import('./diff/project.js').PullResult> {
   const { pullSchema } = await import('./diff/project.js')
   return withProject(options, pullSchema)
+}
+
+export interface LintOptions extends Options {
+  /** Server for the scratch database (default: the server of `url`; none: the embedded engine). */
+  shadowUrl?: string
+  /** SQL run on the scratch database first: roles, extensions, what existed before the first migration. */
+  prelude?: string
+  /**
+   * The migrations to judge, as file paths or versions. Default: every pending one (with a
+   * database), or every one (without).
+   */
+  files?: string[]
+  /** Warnings count as errors: `ok` is false when there is one. */
+  strict?: boolean
+}
+
+/**
+ * Run each pending migration on a scratch copy of the schema, as `up` would, and report what it
+ * locks, rewrites, scans, writes and destroys; check that its down file undoes it. With a
+ * database, weigh each finding by the size of its table there (read from the catalog, never
+ * written). Nothing runs on the database itself.
+ */
+export async function lint(options: LintOptions = {}): Promise<import('./lint/lint.js').LintResult> {
+  const { lintMigrations } = await import('./lint/lint.js')
+  const base = {
+    scratchUrl: scratchServer(options),
+    prelude: options.prelude,
+    signal: options.signal,
+    strict: options.strict,
+    timeouts: {
+      lock: Math.round((options.ddlLockTimeout ?? DEFAULT_DDL_LOCK_TIMEOUT) * 1000),
+      statement: Math.round((options.statementTimeout ?? 0) * 1000),
+    },
+  }
+  const live = options.url !== undefined || options.sql !== undefined || options.pglite !== undefined
+  if (!live) {
+    const files = loadMigrations(options.dir ?? DEFAULT_DIR)
+    const chosen = chosenFiles(files, options.files)
+    return lintMigrations({ ...base, sequence: files.map((file) => ({ file, measure: chosen ? chosen.has(file) : true })) })
+  }
+  return withSession(options, { lock: false }, async (s) => {
+    const pending = planUp(s.entries, { allowOutOfOrder: true })
+    const applied = s.entries.filter((e) => e.state === 'applied').map((e) => e.file!)
+    const gone = s.entries.filter((e) => e.state === 'missing')
+    if (gone.length) s.emit({ type: 'warning', message: `applied migration${gone.length > 1 ? 's' : ''} with no file (${gone.slice(0, 3).map(label).join(', ')}${gone.length > 3 ? ', …' : ''}): the scratch copy lacks what ${gone.length > 1 ? 'they' : 'it'} made` })
+    const chosen = chosenFiles(s.files, options.files)
+    const sequence = [...applied, ...pending].map((file) => ({ file, measure: chosen ? chosen.has(file) : pending.includes(file) }))
+    return lintMigrations({ ...base, sequence, live: s.db })
+  })
+}
+
+/** The migrations named by path or version; undefined when none are named. */
+function chosenFiles(files: MigrationFile[], names: string[] | undefined): Set<MigrationFile> | undefined {
+  if (!names || names.length === 0) return undefined
+  return new Set(names.map((name) => {
+    const found = /^\d+$/.test(name)
+      ? files.find((f) => f.id === canonicalVersion(name))
+      : files.find((f) => [f.up.path, f.down?.path].some((p) => p !== undefined && resolve(p) === resolve(name)))
+    if (!found) {
+      throw new TinymigrateError('UNKNOWN_VERSION', `${name} is not a migration of the migrations directory.`, {
+        files: [name],
+        next: 'Name migration files of --dir (or their versions), or leave them out to lint every pending migration.',
+      })
+    }
+    return found
+  }))
 }
 
 /** The server that hosts scratch databases: `--shadow-url`, else `--url`; none (embedded) for PGlite. */

@@ -41,7 +41,7 @@ function control(head: string): Control | undefined {
 }
 
 /** Lower case, comments dropped, runs of white space folded: enough to read a statement's keywords. */
-function words(statement: Statement): string {
+export function keywords(statement: Statement): string {
   return statement.text
     .replace(/--[^\n]*/g, ' ')
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
@@ -50,13 +50,21 @@ function words(statement: Statement): string {
     .toLowerCase()
 }
 
+function refusedIn(head: string): string | undefined {
+  return OUTSIDE.find(([pattern]) => pattern.test(head))?.[1]
+}
+
+/** What PostgreSQL refuses in a transaction block (`CREATE INDEX CONCURRENTLY`), when `statement` is one. */
+export function refusedInTransaction(statement: Statement): string | undefined {
+  return refusedIn(keywords(statement))
+}
+
 export function shapeOf(text: string): Shape {
   const { statements } = splitStatements(text)
-  const heads = statements.map(words)
+  const heads = statements.map(keywords)
   for (const head of heads) {
-    for (const [pattern, name] of OUTSIDE) {
-      if (pattern.test(head)) return { mode: 'statements', statements, reason: `it contains ${name}, which PostgreSQL refuses in a transaction block` }
-    }
+    const name = refusedIn(head)
+    if (name) return { mode: 'statements', statements, reason: `it contains ${name}, which PostgreSQL refuses in a transaction block` }
   }
   const controls = heads.map(control)
   if (controls.every((c) => c === undefined)) return { mode: 'transaction', statements, unwrapped: false }

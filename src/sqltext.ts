@@ -288,3 +288,13 @@ export function caret(loc: Spot): string {
   const extra = ' '.repeat(Math.max(0, loc.column - 1 - before.length))
   return `  ${number} | ${loc.excerpt}\n  ${' '.repeat(number.length)} | ${pad}${extra}^`
 }
+
+/** Longest statement text shown in a message; longer ones end in an ellipsis. */
+const STATEMENT_LENGTH = 160
+
+/** A statement on one line, as messages show it: runs of whitespace as one space, cut at a readable length. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const statement = flat.endsWith(';') ? flat : `${flat};`
+  return statement.length > STATEMENT_LENGTH ? `${statement.slice(0, STATEMENT_LENGTH - 1).trimEnd()}…` : statement
+}

@@ -1,12 +1,13 @@
 /** The command table: every command in the order help lists them, found by name or alias; help texts. */
 import { down, redo, up } from './commands/apply.js'
 import { current, history, status, verify } from './commands/inspect.js'
+import { lint } from './commands/lint.js'
 import { adopt, baseline, repair, stamp } from './commands/record.js'
 import { check, create, diff, pull } from './commands/schema.js'
 import type { Command } from './context.js'
 import { CONNECTION } from './flags.js'
 
-export const COMMANDS: Command[] = [up, down, redo, status, current, history, create, diff, check, pull, stamp, adopt, baseline, verify, repair]
+export const COMMANDS: Command[] = [up, down, redo, status, current, history, create, diff, check, lint, pull, stamp, adopt, baseline, verify, repair]
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases?.some((a) => a.name === name))

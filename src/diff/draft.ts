@@ -6,7 +6,7 @@ import { TinymigrateError } from '../errors.js'
 import type { MigrationFile } from '../files.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
-import { lineOf, splitStatements } from '../sqltext.js'
+import { lineOf, oneLine, splitStatements } from '../sqltext.js'
 import { compare, type Change } from './compare.js'
 import { render, type Rendered } from './render.js'
 import { runScript, type ScratchDb, type ScratchHost, type Script } from './scratch.js'
@@ -28,8 +28,8 @@ export async function emptySide(host: ScratchHost, prelude?: Script): Promise<Si
 }
 
 /** A fresh scratch database with the prelude run, for a side whose empty catalog is not needed. */
-export async function freshDb(host: ScratchHost, prelude?: Script): Promise<{ db: ScratchDb }> {
-  const db = await host.create()
+export async function freshDb(host: ScratchHost, prelude?: Script, options?: { alone?: boolean }): Promise<{ db: ScratchDb }> {
+  const db = await host.create(options)
   if (prelude) await runScript(db, prelude, `Fix ${prelude.path} (the prelude), then run the command again.`)
   return { db }
 }
@@ -144,9 +144,6 @@ export async function verify(current: Side, wanted: Catalog, pair: Pair): Promis
   return result
 }
 
-/** Longest statement text shown; longer ones end in an ellipsis. */
-const STATEMENT_LENGTH = 160
-
 /**
  * The failing statement of `sql`, found from the line the server's position points at: the last
  * statement that starts on or before it (a statement's leading comments are not part of it).
@@ -178,13 +175,6 @@ function describe(direction: 'up' | 'down', sql: string, error: unknown): DraftF
     hint: error.hint ?? null,
     sqlState: error.sqlState ?? null,
   }
-}
-
-/** A statement on one line: runs of whitespace as one space, cut at STATEMENT_LENGTH. */
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim()
-  const statement = flat.endsWith(';') ? flat : `${flat};`
-  return statement.length > STATEMENT_LENGTH ? `${statement.slice(0, STATEMENT_LENGTH - 1).trimEnd()}…` : statement
 }
 
 /** `+ table public.orders`, `~ column public.orders.status: type`, `- index public.orders_idx`. */

@@ -77,7 +77,7 @@ function schemaScript(ctx: ProjectContext): Script {
 }
 
 /** Opens the scratch host for one command (reading the prelude first) and always closes it. */
-export async function withHost<T>(ctx: ProjectContext, texts: string[], fn: (host: ScratchHost, prelude: Script | undefined) => Promise<T>): Promise<T> {
+export async function withHost<T>(ctx: Pick<ProjectContext, 'prelude' | 'scratchUrl' | 'signal'>, texts: string[], fn: (host: ScratchHost, prelude: Script | undefined) => Promise<T>): Promise<T> {
   const prelude = ctx.prelude ? readScript(ctx.prelude, 'The prelude file', 'Check the --prelude path.') : undefined
   const host = await scratchHost({ url: ctx.scratchUrl, extensions: extensionsIn([...texts, prelude?.text ?? '']), signal: ctx.signal })
   // Ctrl-C drops the scratch databases at once (ending their sessions), instead of after the work.

@@ -16,8 +16,11 @@ export interface ScratchHost {
   engine: 'server' | 'embedded'
   /** Two of its databases can be used at once: on a server each has its own backend. */
   concurrent: boolean
-  /** A new empty database. */
-  create(): Promise<ScratchDb>
+  /**
+   * A new empty database. `alone`: one that runs whatever it is sent as a fresh database of its
+   * own would, transaction control included (lint sends its own BEGIN, SAVEPOINT and COMMIT).
+   */
+  create(options?: { alone?: boolean }): Promise<ScratchDb>
   /** Drops every database this host created. */
   close(): Promise<void>
 }
@@ -94,10 +97,12 @@ function embeddedHost(extensions: string[]): ScratchHost {
   return {
     engine: 'embedded',
     concurrent: false,
-    async create() {
+    async create(options) {
       const s: Scratch = { journal: [], closed: false }
+      // Alone from the start: an engine of its own, never the shared one's transaction.
+      if (options?.alone) s.own = await open()
       scratches.push(s)
-      const { pid } = await engine()
+      const { pid } = s.own ?? await engine()
       const scratch: Db = {
         engine: 'pglite',
         pid,

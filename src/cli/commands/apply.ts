@@ -1,9 +1,10 @@
 /** The commands that run migrations: up, down, redo. */
 import * as lib from '../../index.js'
-import { count, onlyPositional, usage, version } from '../args.js'
-import { connection, type Command } from '../context.js'
+import { count, onlyPositional, usage, version, type Flags } from '../args.js'
+import { connection, type Command, type Context } from '../context.js'
 import { CONNECTION, LOCKING, SAFETY, SAFETY_FLAGS } from '../flags.js'
 import type { Output } from '../output.js'
+import { lintOptions, printLint } from './lint.js'
 
 const DRY_RUN = '--dry-run              print every statement that would run; change nothing'
 
@@ -12,9 +13,15 @@ export const up: Command = {
   aliases: [{ name: 'upgrade', usage: 'tinymigrate upgrade head | +N | VERSION' }, { name: 'migrate' }],
   usage: 'tinymigrate up [N] [--to VERSION]',
   summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
-  options: ['--to <version>         apply up to and including this version', DRY_RUN, '--allow-out-of-order   apply pending migrations older than the newest applied one', ...LOCKING, ...SAFETY, ...CONNECTION],
+  options: [
+    '--to <version>         apply up to and including this version', DRY_RUN, '--allow-out-of-order   apply pending migrations older than the newest applied one',
+    '--lint                 lint the pending migrations first (tinymigrate lint); apply nothing if it finds an error (exit 3)',
+    '--shadow-url <url>     with --lint: server for the scratch database (default: the --url server)',
+    '--prelude <path>       with --lint: SQL run on the scratch database first',
+    ...LOCKING, ...SAFETY, ...CONNECTION,
+  ],
   example: 'tinymigrate up --wait 30',
-  flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
+  flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', 'lint', 'shadow-url', 'prelude', 'strict', ...SAFETY_FLAGS],
   async run(args, ctx) {
     const f = args.flags
     const request: lib.MigrateOptions = { ...connection(f, ctx), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
@@ -30,6 +37,10 @@ export const up: Command = {
       if (request.count !== undefined || request.to !== undefined) throw usage('Give either N or --to, not both.')
       request.to = version(f.to, '--to')
     }
+    for (const flag of ['shadow-url', 'prelude', 'strict']) {
+      if (f[flag] !== undefined && f.lint !== true) throw usage(`Option --${flag} needs --lint.`, 'Example: tinymigrate up --lint')
+    }
+    if (f.lint === true) await lintFirst(f, ctx, request)
     report(ctx.out, 'up', await lib.migrate(request))
   },
 }
@@ -86,4 +97,20 @@ function report(out: Output, command: string, r: lib.RunResult): void {
   }
   if (r.applied.length === 0 && r.reverted.length === 0) out.result(`nothing to do; current: ${r.current ?? 'none'}`)
   else out.result(`current: ${r.current ?? 'none'}`)
+}
+
+/** `up --lint`: lint what this run would apply; stop before anything runs when lint fails. */
+async function lintFirst(f: Flags, ctx: Context, request: lib.MigrateOptions): Promise<void> {
+  const r = await lib.lint({ ...lintOptions(f, ctx), url: request.url })
+  if (r.ok) {
+    for (const finding of r.findings.filter((x) => !x.accepted)) ctx.out.warn(`lint: ${finding.rule}  ${finding.file}:${finding.line}:${finding.column}\n  ${finding.message.split('\n').join('\n  ')}`)
+    return
+  }
+  if (!ctx.out.json) printLint(ctx.out, r)
+  const failing = r.findings.filter((x) => !x.accepted && (x.severity === 'error' || f.strict === true))
+  throw new lib.TinymigrateError('LINT_FAILED', `lint found ${r.summary.errors} error(s)${f.strict === true ? ` and ${r.summary.warnings} warning(s)` : ''} in the pending migrations; nothing was applied.`, {
+    files: [...new Set(failing.map((x) => x.file))],
+    detail: failing.map((x) => `${x.rule} ${x.file}:${x.line}:${x.column}: ${x.message.split('\n')[0]}`).join('\n'),
+    next: 'Change the migrations as each finding\'s fix says, or accept a finding in its file with -- tinymigrate:allow <rule>; then run up --lint again.',
+  })
 }
