@@ -1,0 +1,1 @@
+alter table orders alter column total_cents type integer;

@@ -1,0 +1,1 @@
+alter table orders add column priority smallint not null default 0;

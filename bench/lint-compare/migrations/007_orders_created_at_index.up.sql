@@ -1,0 +1,2 @@
+-- tinymigrate:no-transaction
+create index concurrently orders_created_at_idx on orders (created_at);

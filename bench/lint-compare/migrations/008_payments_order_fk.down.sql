@@ -1,0 +1,1 @@
+alter table payments drop constraint payments_order_id_fkey;

@@ -1,0 +1,1 @@
+alter table shipments drop constraint shipments_order_id_fkey;

@@ -1,0 +1,1 @@
+alter table shipments validate constraint shipments_order_id_fkey;

@@ -1,0 +1,1 @@
+alter table orders drop constraint orders_total_cents_check;

@@ -1,0 +1,1 @@
+alter table users drop constraint users_phone_not_null;

@@ -1,0 +1,1 @@
+alter table users rename column full_name to name;

@@ -1,0 +1,1 @@
+alter table users add column country_code char(2) not null;

@@ -1,0 +1,1 @@
+alter table users drop constraint users_email_key;
