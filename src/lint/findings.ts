@@ -159,14 +159,17 @@ function judge(s: Measured, existing: Map<number, Rel>): Draft[] {
     const rel = [...before.rels.values()].find((r) => r.schema === p.schema && r.name === p.name)
     if (!rel || !had(rel.oid) || p.operation === 'insert') continue
     const table = qualifiedName(rel)
-    const lock = held(rel.oid)
-    const holding = lock ? `, while the migration holds ${modeName(lock)} on it (${whoWaits(lock)})` : ''
+    const blocking = held(rel.oid)
+    // the lock a data statement takes, unless the migration already holds a stronger one
+    const lock = blocking ?? 'RowExclusiveLock'
+    const holding = blocking ? `, while the migration holds ${modeName(blocking)} on it (${whoWaits(blocking)})` : ''
+    const finding = { statement: s.statement, relation: { schema: rel.schema, name: rel.name }, partitions: [], lock, rewrites: false }
     if (p.everyRow && p.operation === 'delete') {
-      out.push({ rule: 'delete-all-rows', statement: s.statement, relation: { schema: rel.schema, name: rel.name }, partitions: [], lock: lock ?? null, rewrites: false, message: `deletes every row of ${table}: its rows are lost${holding}` })
+      out.push({ ...finding, rule: 'delete-all-rows', message: `deletes every row of ${table}: its rows are lost${holding}` })
     } else if (p.everyRow) {
-      out.push({ rule: 'update-all-rows', statement: s.statement, relation: { schema: rel.schema, name: rel.name }, partitions: [], lock: lock ?? 'RowExclusiveLock', rewrites: false, message: `${p.operation === 'merge' ? 'merges into' : 'updates'} every row of ${table} in one statement: each row stays locked until it commits${holding}${meanwhile(rel.oid)}` })
+      out.push({ ...finding, rule: 'update-all-rows', message: `${p.operation === 'merge' ? 'merges into' : 'updates'} every row of ${table} in one statement: each row stays locked until it commits${holding}${meanwhile(rel.oid)}` })
     } else {
-      out.push({ rule: 'rows-locked', statement: s.statement, relation: { schema: rel.schema, name: rel.name }, partitions: [], lock: lock ?? 'RowExclusiveLock', rewrites: false, message: `${p.operation}s rows of ${table} inside the migration: each stays locked until it commits${holding}` })
+      out.push({ ...finding, rule: 'rows-locked', message: `${p.operation}s rows of ${table} inside the migration: each stays locked until it commits${holding}` })
     }
   }
   return out

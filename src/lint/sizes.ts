@@ -6,7 +6,10 @@ import type { Db } from '../driver.js'
 export interface Size {
   /** Table, TOAST and indexes, partitions included. */
   bytes: number
-  /** The planner's estimate; null when the table was never vacuumed or analyzed. */
+  /**
+   * The planner's estimate (kept by VACUUM and ANALYZE); before the first of those, the count
+   * of live rows the statistics system keeps. Null when neither is known.
+   */
   rows: number | null
 }
 
@@ -24,8 +27,8 @@ with recursive wanted as (
   select t.root, i.inhrelid from tree t join pg_catalog.pg_inherits i on i.inhparent = t.oid
 )
 select r.schema, r.name,
-  coalesce(sum(greatest(c.reltuples, 0)) filter (where c.relkind in ('r', 'm')), 0)::float8 as rows,
-  coalesce(bool_or(c.reltuples < 0) filter (where c.relkind in ('r', 'm')), false) as unknown,
+  coalesce(sum(case when c.reltuples >= 0 then c.reltuples else pg_catalog.pg_stat_get_live_tuples(c.oid) end)
+    filter (where c.relkind in ('r', 'm')), 0)::float8 as rows,
   (sum(c.relpages::int8 + coalesce(t.relpages, 0)
     + coalesce((select sum(ic.relpages) from pg_catalog.pg_index x join pg_catalog.pg_class ic on ic.oid = x.indexrelid where x.indrelid = c.oid), 0))
     * pg_catalog.current_setting('block_size')::int8)::float8 as bytes
@@ -39,15 +42,15 @@ group by r.schema, r.name`
 export async function liveSizes(db: Db, relations: { schema: string; name: string }[]): Promise<Map<string, Size>> {
   const sizes = new Map<string, Size>()
   if (relations.length === 0) return sizes
-  const rows = await db.query<{ schema: string; name: string; rows: number; unknown: boolean; bytes: number }>(SIZES, [JSON.stringify(relations)])
-  for (const r of rows) sizes.set(`${r.schema}.${r.name}`, { bytes: Number(r.bytes), rows: r.unknown ? null : Math.round(Number(r.rows)) })
+  const rows = await db.query<{ schema: string; name: string; rows: number; bytes: number }>(SIZES, [JSON.stringify(relations)])
+  for (const r of rows) sizes.set(`${r.schema}.${r.name}`, { bytes: Number(r.bytes), rows: Math.round(Number(r.rows)) })
   return sizes
 }
 
 /** `has 41 GB, about 380M rows` */
 export function sizeNote(size: Size): string {
-  if (size.bytes === 0 && size.rows === 0) return 'is empty'
-  const rows = size.rows === null ? 'rows not counted yet (never analyzed)' : `about ${count(size.rows)} row${size.rows === 1 ? '' : 's'}`
+  if (size.rows === 0) return `has no rows (${bytes(size.bytes)})`
+  const rows = size.rows === null ? 'rows not counted' : `about ${count(size.rows)} row${size.rows === 1 ? '' : 's'}`
   return `has ${bytes(size.bytes)}, ${rows}`
 }
 

@@ -53,6 +53,9 @@ export interface Snapshot {
   locks: Map<number, Set<string>>
 }
 
+/** PostgreSQL's FirstNormalObjectId: oids below it belong to the system. */
+const FIRST_NORMAL_OID = 16384
+
 const USER = `n.nspname <> 'information_schema' and n.nspname !~ '^pg_'`
 
 const SNAPSHOT = `
@@ -106,7 +109,9 @@ export async function takeSnapshot(db: Db): Promise<Snapshot> {
   const locks = new Map<number, Set<string>>()
   for (const l of list<{ rel: number; mode: string }>(row!.locks)) {
     const rel = Number(l.rel)
-    if (!rels.has(rel)) continue
+    // user objects only (the catalogs this query reads are below FirstNormalObjectId); a relation
+    // the statement dropped keeps its locks until the end of the transaction
+    if (rel < FIRST_NORMAL_OID) continue
     if (!locks.has(rel)) locks.set(rel, new Set())
     locks.get(rel)!.add(l.mode)
   }
