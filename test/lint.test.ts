@@ -58,6 +58,8 @@ const CASES: Case[] = [
   { name: 'an update of every row', up: "update orders set note = '';", expect: [['update-all-rows', 'public.orders', 'ROW EXCLUSIVE']], embedded: true },
   { name: 'an update of some rows', up: 'update orders set note = null where id < 100;', expect: [['rows-locked', 'public.orders', 'ROW EXCLUSIVE']] },
   { name: 'a backfill in the transaction of an ALTER TABLE', up: 'alter table orders add column paid boolean;\nupdate orders set paid = false;', expect: [['update-all-rows', 'public.orders', 'ACCESS EXCLUSIVE']] },
+  { name: 'a read of a whole table while an ALTER TABLE holds another', up: 'alter table users add column tier text;\nupdate orders set note = null where total > 100;', expect: [['locked-during-scan', 'public.users', 'ACCESS EXCLUSIVE'], ['rows-locked', 'public.orders', 'ROW EXCLUSIVE']] },
+  { name: 'ATTACH PARTITION that builds the parent\'s index and checks the bound', before: 'create index events_id on events (id);', up: "alter table events attach partition events_2026 for values from ('2026-01-01') to ('2027-01-01');", expect: [['attach-partition-scan', 'public.events_2026', 'ACCESS EXCLUSIVE'], ['index-not-concurrent', 'public.events_2026', 'ACCESS EXCLUSIVE']] },
   { name: 'an insert of reference rows', up: "insert into users (id, email) values (1, 'root@example.com');", expect: [] },
   { name: 'a delete of every row', up: 'delete from orders;', expect: [['delete-all-rows', 'public.orders', 'ROW EXCLUSIVE']] },
   { name: 'TRUNCATE', up: 'truncate orders;', expect: [['truncate', 'public.orders', 'ACCESS EXCLUSIVE']] },

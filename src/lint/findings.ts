@@ -4,7 +4,7 @@
 // before the migration count (a table the migration creates is empty while it runs).
 import type { Statement } from '../sqltext.js'
 import type { Measured, MeasuredMigration } from './measure.js'
-import { blockingMode, modeName, whoWaits, type RuleId } from './rules.js'
+import { blockingMode, modeName, RULES, whoWaits, type RuleId } from './rules.js'
 import { qualifiedName, type Rel, type Snapshot } from './snapshot.js'
 
 /** A finding before it is placed in its file and weighed against the live database. */
@@ -103,6 +103,7 @@ function judge(s: Measured, existing: Map<number, Rel>): Draft[] {
     if (!lock) continue
     add(r.table, { rule: 'rebuild-index', lock, rewrites: true, message: `rebuilds index ${qualifiedName(r)} of ${qualifiedName(before.rels.get(r.table)!)} under ${modeName(lock)}: ${whoWaits(lock)}${meanwhile(r.table)}` })
   }
+  const attaching = /\battach\s+partition\b/.test(s.keywords)
   const built = [...after.rels.values()].filter((r) => !before.rels.has(r.oid) && r.kind === 'i' && had(r.table) && scanned(s, r.table))
   const builtOn = new Map<number, Rel[]>()
   for (const index of built) builtOn.set(index.table, [...(builtOn.get(index.table) ?? []), index])
@@ -116,16 +117,22 @@ function judge(s: Measured, existing: Map<number, Rel>): Draft[] {
     add(root.oid, {
       rule: 'index-not-concurrent', lock, rewrites: false, partitions: parts,
       message: `builds index ${root.oid === index.table ? qualifiedName(index) : `${index.name} and its partitions' indexes`} on ${qualifiedName(root)}${andPartitions(parts)} under ${modeName(lock)}: ${whoWaits(lock)}${meanwhile(root.oid)}`,
-      fix: viaConstraint
-        ? 'Build the unique index with CREATE UNIQUE INDEX CONCURRENTLY in a no-transaction migration, then ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX (a short lock, no scan).'
-        : undefined,
+      fix: attaching
+        ? 'Before attaching, create the partition\'s copy of each of the parent\'s indexes with CREATE INDEX CONCURRENTLY in a no-transaction migration: ATTACH PARTITION then adopts them instead of building them.'
+        : viaConstraint
+          ? 'Build the unique index with CREATE UNIQUE INDEX CONCURRENTLY in a no-transaction migration, then ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX (a short lock, no scan).'
+          : undefined,
     })
   }
 
   // whole-table reads under a lock that blocks writes
   const writes = new Set(s.plans.map((p) => `${p.schema}.${p.name}`))
   for (const r of before.rels.values()) {
-    if (!had(r.oid) || !STORED.has(r.kind) || done.has(r.oid) || rewrittenSet.has(r.oid) || !scanned(s, r.oid)) continue
+    if (!had(r.oid) || !STORED.has(r.kind) || rewrittenSet.has(r.oid) || !scanned(s, r.oid)) continue
+    // ATTACH PARTITION that builds indexes on the partition may also read it to check its bound:
+    // one scan per index built, one more for the bound
+    const boundChecked = attaching && scans(s, r.oid) > built.filter((i) => i.table === r.oid).length
+    if (done.has(r.oid) && !boundChecked) continue
     if (writes.has(qualifiedName(r))) continue
     if (r.parent && had(r.parent) && done.has(r.parent)) continue
     const lock = held(r.oid)
@@ -147,7 +154,7 @@ function judge(s: Measured, existing: Map<number, Rel>): Draft[] {
       })
     } else if (notNull.length) {
       add(r.oid, { rule: 'set-not-null-scan', lock, rewrites: false, message: `reads every row of ${table} to check that ${notNull.map((c) => c.name).join(', ')} ${notNull.length > 1 ? 'have' : 'has'} no NULL, under ${tail}` })
-    } else if (/\battach\s+partition\b/.test(s.keywords)) {
+    } else if (attaching) {
       add(r.oid, { rule: 'attach-partition-scan', lock, rewrites: false, message: `reads every row of ${table} to check the partition bound, under ${tail}` })
     } else {
       add(r.oid, { rule: 'scan-under-lock', lock, rewrites: false, message: `reads every row of ${table} under ${tail}` })
@@ -169,10 +176,31 @@ function judge(s: Measured, existing: Map<number, Rel>): Draft[] {
     } else if (p.everyRow) {
       out.push({ ...finding, rule: 'update-all-rows', message: `${p.operation === 'merge' ? 'merges into' : 'updates'} every row of ${table} in one statement: each row stays locked until it commits${holding}${meanwhile(rel.oid)}` })
     } else {
-      out.push({ ...finding, rule: 'rows-locked', message: `${p.operation}s rows of ${table} inside the migration: each stays locked until it commits${holding}` })
+      out.push({ ...finding, rule: 'rows-locked', message: `${p.operation}s rows of ${table} inside the migration: each stays locked until it commits${holding}${meanwhile(rel.oid)}` })
+    }
+  }
+
+  // a lock held on one table while the statement reads the whole of another
+  const reported = new Set(out.filter((d) => RULES[d.rule].severity === 'error').map((d) => d.relation && qualifiedName(d.relation)))
+  const read = [...before.rels.values()].filter((r) => had(r.oid) && STORED.has(r.kind) && scanned(s, r.oid) && !reported.has(qualifiedName(r)))
+  if (read.length > 0) {
+    for (const [oid, modes] of after.locks) {
+      const other = existing.get(oid)
+      const lock = blockingMode(modes)
+      if (!lock || !other || !TABLE.has(other.kind) || done.has(oid) || reported.has(qualifiedName(other))) continue
+      const reading = read.filter((r) => r.oid !== oid && r.parent !== oid && other.parent !== r.oid)
+      if (reading.length === 0) continue
+      add(oid, {
+        rule: 'locked-during-scan', lock, rewrites: false,
+        message: `holds ${modeName(lock)} on ${qualifiedName(other)} while the statement reads every row of ${reading.map(qualifiedName).join(', ')}: on ${qualifiedName(other)}, ${whoWaits(lock)}`,
+      })
     }
   }
   return out
+}
+
+function scans(s: Measured, oid: number): number {
+  return (s.after.rels.get(oid)?.scans ?? 0) - (s.before.rels.get(oid)?.scans ?? 0)
 }
 
 function scanned(s: Measured, oid: number): boolean {

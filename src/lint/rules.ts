@@ -57,6 +57,11 @@ export const RULES = {
     summary: 'reads a whole table while holding a lock that blocks writes to it',
     fix: 'Split the change so that the part that reads every row takes a weaker lock (NOT VALID then VALIDATE, CONCURRENTLY), or runs in a migration of its own.',
   },
+  'locked-during-scan': {
+    severity: 'error',
+    summary: 'holds a lock that blocks writes on one table while a statement reads the whole of another (an ALTER TABLE early in the transaction, a slow statement later)',
+    fix: 'Put the slow statement in a migration of its own (or before the ALTER TABLE), so that the lock is held only for an instant.',
+  },
   'update-all-rows': {
     severity: 'error',
     summary: 'updates every row of a table in one statement: each row stays locked, and the table bloats, until it commits',
