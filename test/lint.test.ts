@@ -380,3 +380,18 @@ test('lint names files to lint; a name that is no migration is UNKNOWN_VERSION (
   expectExit(unknown, 2, 'an unknown version')
   assert.match(unknown.stderr, /^error UNKNOWN_VERSION/m)
 })
+
+test('lint honours --prelude: what the real database had before the first migration is there on the scratch database', async (t) => {
+  const dir = await migrationsDir(t, {
+    '001_index.up.sql': 'create index accounts_id on legacy.accounts (id);\n',
+    'prelude.sql': 'create schema legacy;\ncreate table legacy.accounts (id int);\n',
+  })
+  const without = await lint({ dir })
+  assert.deepEqual(without.findings.map((f) => f.rule), ['migration-fails'])
+  assert.match(without.findings[0]!.message, /schema "legacy" does not exist/)
+  assert.match(without.findings[0]!.fix, /pass it with --prelude FILE/)
+  const withPrelude = await runCli(['lint', '--dir', dir, '--prelude', `${dir}/prelude.sql`, '--json'])
+  expectExit(withPrelude, 3, 'lint --prelude')
+  const doc = JSON.parse(withPrelude.stdout) as LintResult
+  assert.deepEqual(doc.findings.map((f) => [f.rule, f.relation, f.lock]), [['index-not-concurrent', 'legacy.accounts', 'SHARE']])
+})

@@ -9,7 +9,7 @@ import { label, type MigrationFile, type SqlFile } from '../files.js'
 import { shapeOf } from '../shape.js'
 import { oneLine, splitStatements } from '../sqltext.js'
 import { compare } from '../diff/compare.js'
-import { describeChange, freshDb, readScratch, runMigrations } from '../diff/draft.js'
+import { describeChange, freshDb, readScratch, replayHint, runMigrations } from '../diff/draft.js'
 import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { withHost } from '../diff/project.js'
@@ -113,7 +113,7 @@ export async function lintMigrations(ctx: LintContext): Promise<LintResult> {
         await runMigrations(db, [file], prelude?.path)
         continue
       }
-      const one = await lintOne(db, file, ctx.timeouts)
+      const one = await lintOne(db, file, ctx.timeouts, prelude?.path)
       findings.push(...one.findings)
       migrations.push(one.migration)
       if (one.stop) stopped = one.stop
@@ -138,7 +138,7 @@ function result(ctx: LintContext, findings: LintFinding[], migrations: LintedMig
   return { ok, findings, migrations, engine, weighed, summary }
 }
 
-async function lintOne(db: ScratchDb, file: MigrationFile, timeouts: Timeouts): Promise<{ findings: LintFinding[]; migration: LintedMigration; stop?: string }> {
+async function lintOne(db: ScratchDb, file: MigrationFile, timeouts: Timeouts, prelude: string | undefined): Promise<{ findings: LintFinding[]; migration: LintedMigration; stop?: string }> {
   const up = file.up
   const allow = readAllowances(up.text, splitStatements(up.text).statements)
   const findings = unknownAllowances(file, up, allow)
@@ -147,7 +147,7 @@ async function lintOne(db: ScratchDb, file: MigrationFile, timeouts: Timeouts): 
   const migration: LintedMigration = { ...about(file), linted: true, transaction: m.mode === 'transaction', statements: m.statements.map((s) => statementReport(up, s)), down: null }
   for (const d of findingsOf(m)) findings.push(place(file, up, allow, d))
   if (m.failure) {
-    findings.push(failed(file, up, allow, m))
+    findings.push(failed(file, up, allow, m, prelude))
     return { findings, migration, stop: `${label(file)} fails` }
   }
   if (!file.down || !before) return { findings, migration }
@@ -197,10 +197,10 @@ function unknownAllowances(file: MigrationFile, up: SqlFile, allow: Allowances):
 }
 
 /** The statement that failed, where the server says, as `up` would report it. */
-function failed(file: MigrationFile, up: SqlFile, allow: Allowances, m: MeasuredMigration): LintFinding {
+function failed(file: MigrationFile, up: SqlFile, allow: Allowances, m: MeasuredMigration, prelude: string | undefined): LintFinding {
   const { error, statement } = m.failure!
   if (!(error instanceof TinymigrateError) && !isServerError(error)) throw error
-  const e = error as { message: string; position?: string; detail?: string }
+  const e = error as { message: string; position?: string; detail?: string; code?: string }
   const start = statement?.start ?? 0
   const at = locateIn(up, e.position !== undefined ? Number(e.position) : 1, start)
   const where = statement ? 'fails' : 'fails when it commits'
@@ -211,6 +211,7 @@ function failed(file: MigrationFile, up: SqlFile, allow: Allowances, m: Measured
     column: at.column,
     statement: statement ? oneLine(statement.text) : null,
     message: `${where}: ${e.message}${e.detail ? ` (${e.detail})` : ''}`,
+    fix: replayHint(up.path, e.code ?? '', prelude),
     accepted: accepts(allow, statement, 'migration-fails'),
   }
 }
