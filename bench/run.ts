@@ -1,6 +1,7 @@
 // Benchmark: `npm run bench` starts its own PostgreSQL cluster, times tinymigrate against
 // baselines measured in the same run, and prints one small table (or one JSON document with
 // --json). A figure never fails the run: the exit code is 0 unless something crashed.
+import { spawnSync } from 'node:child_process'
 import { accessSync, constants, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -10,7 +11,9 @@ import {
   adminUrl, cleanEnv, findPgBin, interrupt, interruption, missingBinaries, printLogTail, signalCurrent,
   signalExitCode, startCluster, stopCluster, which, type Cluster, type PgBin,
 } from '../test/cluster.js'
-import { schemaText, writeLoadScripts, writeMigrations, writePsqlScript, writeSchemaProject, type Migration } from './fixtures.js'
+import {
+  schemaText, writeLoadScripts, writeMigrations, writePendingScript, writeProductProject, writePsqlScript, writeSchemaProject, type Migration,
+} from './fixtures.js'
 import { median, peakRssKb, rssMethod, timeRun, type Command } from './measure.js'
 import { renderJson, renderText, type Environment, type Result, type Sample } from './report.js'
 
@@ -34,7 +37,7 @@ interface Step {
 const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = path.join(root, 'bin', 'tinymigrate.cjs')
-const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000']
+const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000', 'lint']
 const usageText = [
   'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
   `  workloads: ${workloadNames.join(', ')} (default: all)`,
@@ -258,6 +261,78 @@ function beyond(workload: string, timed: Sample, baseline: Sample, limitMs: numb
   return { kind: 'beyond', workload, timed, baseline, beyondMs: timed.medianMs - baseline.medianMs, limitMs }
 }
 
+// --- lint ------------------------------------------------------------------
+
+/** A command that may also exit with one of `codes`, run through sh so that those count as success. */
+function allowingExit(cmd: Command, codes: number[]): Command {
+  const ok = [0, ...codes]
+  const script = `"$0" "$@"; s=$?; case $s in ${ok.join('|')}) exit 0;; esac; exit $s`
+  return { ...cmd, file: '/bin/sh', args: ['-c', script, cmd.file, ...cmd.args], shown: `${cmd.shown}  (exit ${ok.join(' or ')})` }
+}
+
+/**
+ * Two steps measured in the same runs, as one: what it takes to do both. Run k of the sum is run
+ * k of each (interleaved times them in the same round).
+ */
+function sum(label: string, parts: Sample[]): Sample {
+  return {
+    label,
+    command: parts.map((p) => p.command).join('  +  '),
+    medianMs: parts.reduce((n, p) => n + p.medianMs, 0),
+    samplesMs: parts[0]!.samplesMs.map((_, k) => parts.reduce((n, p) => n + p.samplesMs[k]!, 0)),
+  }
+}
+
+/** Runs a tinymigrate command to completion and returns its stdout (for --json). */
+function outputOf(cmd: Command): string {
+  const r = spawnSync(cmd.file, cmd.args, { cwd: cmd.cwd, env: cmd.env, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${cmd.shown}\nexited with ${r.status ?? r.signal}:\n${(r.stdout + r.stderr).trim()}`)
+  return r.stdout
+}
+
+/**
+ * `lint --url` on a product's history (bench/fixtures.ts: 270 migrations, some 60 tables, a
+ * schema.sql that `pull` writes), the database at all but the last 5. lint replays the applied
+ * migrations on a scratch database, then runs the 5 pending ones there while reading what they
+ * lock, rewrite and scan, checks their down files, and reads sizes from the live database. What
+ * it is held to: `check --url` on the same project (replaying the migrations too, loading
+ * schema.sql and comparing), plus the pending migrations themselves: psql running the 5 up files
+ * in one session on a copy of the database (CREATE DATABASE … TEMPLATE, untimed). The last 5
+ * hold an index built without CONCURRENTLY, so lint exits 3; it may exit 0 or 3.
+ */
+async function lintPending(b: Bench): Promise<Result[]> {
+  const project = writeProductProject(path.join(b.tmp, 'product', 'migrations'))
+  const pending = project.pending
+  const total = project.files.length
+  const tm = (db: string, ...args: string[]) => command(process.execPath, [cli, ...args, '--url', dbUrl(b, db), '--dir', project.dir])
+  const pulled = JSON.parse(outputOf(tm('postgres', 'pull', '--json'))) as { statements: number }
+  const c = project.counts
+  progress(`lint: ${total} migrations (${c.downs} with a down, ${c.noTransaction} without a transaction, ${c.dataMigrations} changing data): ` +
+    `${c.tables} tables, ${c.indexes} indexes, ${c.foreignKeys} foreign keys, ${c.views} views, ${c.enums} enums, ${c.functions} functions, ` +
+    `${c.triggers} triggers, ${c.policies} policies; schema.sql ${pulled.statements} statements`)
+  await createDb(b, 'bench_lint')
+  await timeRun(tm('bench_lint', 'up', String(total - pending)))
+  const script = path.join(b.tmp, 'product', 'pending.psql')
+  writePendingScript(script, project.dir, project.files.slice(-pending))
+  const copy = 'bench_lint_copy'
+  const [lint, check, apply] = await interleaved(b, `lint, ${pending} pending of ${total}`, [
+    { label: 'tinymigrate lint', cmd: allowingExit(tm('bench_lint', 'lint'), [3]) },
+    { label: 'tinymigrate check', cmd: tm('bench_lint', 'check') },
+    {
+      label: `psql: the ${pending} pending`,
+      cmd: psqlScript(b, copy, script),
+      before: async () => { await b.admin`create database ${b.admin(copy)} template ${b.admin('bench_lint')}` },
+      after: () => dropDb(b, copy),
+    },
+  ])
+  await dropDb(b, 'bench_lint')
+  const both = sum(`check ${check!.medianMs.toFixed(1)} ms + pending ${apply!.medianMs.toFixed(1)} ms`, [check!, apply!])
+  return [
+    ratio(`lint --url, ${pending} pending of ${total} migrations, vs check + the pending`, [lint!, both], 1.0),
+    ratio(`lint --url, ${pending} pending of ${total} migrations, vs check alone`, [lint!, check!], null),
+  ]
+}
+
 async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   const dir = path.join(b.tmp, 'apply1000')
   const wanted = (name: string) => only.length === 0 || only.includes(name)
@@ -270,6 +345,7 @@ async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   if (wanted('memory')) results.push(await memory(b, dir))
   if (wanted('check-embedded')) results.push(await checkEmbedded(b))
   if (wanted('check-1000')) results.push(...await schemaWork(b))
+  if (wanted('lint')) results.push(...await lintPending(b))
   return results
 }
 
