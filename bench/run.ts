@@ -298,7 +298,9 @@ function outputOf(cmd: Command): string {
  * it is held to: `check --url` on the same project (replaying the migrations too, loading
  * schema.sql and comparing), plus the pending migrations themselves: psql running the 5 up files
  * in one session on a copy of the database (CREATE DATABASE … TEMPLATE, untimed). The last 5
- * hold an index built without CONCURRENTLY, so lint exits 3; it may exit 0 or 3.
+ * hold an index built without CONCURRENTLY, so lint exits 3; it may exit 0 or 3. Checking a down
+ * file is work neither of those does (the schema read before the up and after the down: two
+ * catalog reads per migration), so lint --skip-downs is measured too.
  */
 async function lintPending(b: Bench): Promise<Result[]> {
   const project = writeProductProject(path.join(b.tmp, 'product', 'migrations'))
@@ -315,8 +317,9 @@ async function lintPending(b: Bench): Promise<Result[]> {
   const script = path.join(b.tmp, 'product', 'pending.psql')
   writePendingScript(script, project.dir, project.files.slice(-pending))
   const copy = 'bench_lint_copy'
-  const [lint, check, apply] = await interleaved(b, `lint, ${pending} pending of ${total}`, [
+  const [lint, skipping, check, apply] = await interleaved(b, `lint, ${pending} pending of ${total}`, [
     { label: 'tinymigrate lint', cmd: allowingExit(tm('bench_lint', 'lint'), [3]) },
+    { label: 'tinymigrate lint --skip-downs', cmd: allowingExit(tm('bench_lint', 'lint', '--skip-downs'), [3]) },
     { label: 'tinymigrate check', cmd: tm('bench_lint', 'check') },
     {
       label: `psql: the ${pending} pending`,
@@ -329,6 +332,7 @@ async function lintPending(b: Bench): Promise<Result[]> {
   const both = sum(`check ${check!.medianMs.toFixed(1)} ms + pending ${apply!.medianMs.toFixed(1)} ms`, [check!, apply!])
   return [
     ratio(`lint --url, ${pending} pending of ${total} migrations, vs check + the pending`, [lint!, both], 1.0),
+    ratio(`lint --url --skip-downs (no down file checked), vs check + the pending`, [skipping!, both], 1.0),
     ratio(`lint --url, ${pending} pending of ${total} migrations, vs check alone`, [lint!, check!], null),
   ]
 }

@@ -674,6 +674,8 @@ export interface LintOptions extends Options {
   files?: string[]
   /** Warnings count as errors: `ok` is false when there is one. */
   strict?: boolean
+  /** Check that each down file undoes its up (default true). */
+  downs?: boolean
 }
 
 /**
@@ -689,6 +691,7 @@ export async function lint(options: LintOptions = {}): Promise<import('./lint/li
     prelude: options.prelude,
     signal: options.signal,
     strict: options.strict,
+    downs: options.downs,
     timeouts: {
       lock: Math.round((options.ddlLockTimeout ?? DEFAULT_DDL_LOCK_TIMEOUT) * 1000),
       statement: Math.round((options.statementTimeout ?? 0) * 1000),

@@ -5,7 +5,7 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFile
 import path from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { adminSql, adminUrl, expectExit, freshDatabase, runCli, show, spawnCli, tempDir, until, type HookScope } from './helpers.js'
+import { adminSql, adminUrl, expectExit, freshDatabase, runCli, scratchDatabases, scratchLeftSince, show, spawnCli, tempDir, until, type HookScope } from './helpers.js'
 
 const example = fileURLToPath(new URL('../../migrations', import.meta.url))
 
@@ -17,15 +17,9 @@ async function project(t: HookScope): Promise<{ root: string; dir: string; schem
   return { root, dir, schema: path.join(dir, 'schema.sql') }
 }
 
-async function scratchDatabases(): Promise<string[]> {
-  const rows = await adminSql()`select datname from pg_database where datname like 'tinymigrate_scratch_%'`
-  return rows.map((r) => r.datname as string)
-}
-
 /** Scratch databases of this process's children: none may be left once a command has exited. */
 async function assertNoScratchLeft(before: string[]): Promise<void> {
-  const left = (await scratchDatabases()).filter((d) => !before.includes(d))
-  assert.deepEqual(left, [], 'scratch databases left behind')
+  assert.deepEqual(await scratchLeftSince(before), [], 'scratch databases left behind')
 }
 
 const server = () => ['--url', adminUrl()]

@@ -280,3 +280,30 @@ export function generator(seed: number): () => number {
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/** Every scratch database on the test cluster (`tinymigrate_scratch_<pid>_<random>`). */
+export async function scratchDatabases(): Promise<string[]> {
+  const rows = await adminSql()`select datname from pg_database where datname like 'tinymigrate_scratch_%'`
+  return rows.map((r) => r.datname as string)
+}
+
+/**
+ * Scratch databases made since `before` by a process that has exited (a command run by this
+ * test) or by this test process itself (the library called in it): what was left behind. Test
+ * files run side by side, and another file's command may be holding scratch databases right now.
+ */
+export async function scratchLeftSince(before: string[]): Promise<string[]> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  return (await scratchDatabases()).filter((d) => {
+    if (before.includes(d)) return false
+    const pid = Number(/^tinymigrate_scratch_(\d+)_/.exec(d)?.[1])
+    return pid === process.pid || !alive(pid)
+  })
+}

@@ -8,7 +8,7 @@ import { test } from 'node:test'
 import postgres from 'postgres'
 import { lint, migrate, type LintFinding, type LintResult } from '../src/index.js'
 import { splitStatements } from '../src/sqltext.js'
-import { adminSql, cli, expectExit, freshDatabase, historyVersions, migrationsDir, runCli, type FreshDatabase, type HookScope } from './helpers.js'
+import { cli, expectExit, scratchDatabases, scratchLeftSince, freshDatabase, historyVersions, migrationsDir, runCli, type FreshDatabase, type HookScope } from './helpers.js'
 
 const SCHEMA = `
 create table users (id bigint primary key, email text, name text, code varchar(20));
@@ -91,11 +91,6 @@ async function liveBefore(t: HookScope, c: Case): Promise<{ db: FreshDatabase; d
   const dir = await migrationsDir(t, files(c))
   await migrate({ url: db.url, dir, to: c.before ? '001' : '000' })
   return { db, dir }
-}
-
-async function scratchDatabases(): Promise<string[]> {
-  const rows = await adminSql()`select datname from pg_database where datname like 'tinymigrate_scratch_%'`
-  return rows.map((r) => r.datname as string)
 }
 
 // --- the second judge ----------------------------------------------------------------------------
@@ -225,7 +220,7 @@ test('lint weighs findings by the live table: size and rows in the message, a NO
   assert.equal(after!.n, before[0]!.n)
   const [columns] = await db.sql`select count(*)::int as n from information_schema.columns where table_name = 'orders' and column_name = 'status'`
   assert.equal(columns!.n, 0)
-  assert.deepEqual(await scratchDatabases(), scratch)
+  assert.deepEqual(await scratchLeftSince(scratch), [])
 })
 
 test('lint on a database with no history yet lints every migration, and creates no history table', async (t) => {
@@ -299,6 +294,10 @@ test('downs: a down that undoes the up passes; one that drops the wrong thing, l
   assert.deepEqual(notInverse.map((f) => [f.version, f.file.replace(/^.*\//, ''), f.line]), [['002', '002_wrong.down.sql', 1], ['003', '003_fails.down.sql', 2]])
   // the scratch database is back at the state after each up: 004 is measured on orders
   assert.deepEqual(r.findings.filter((f) => f.version === '004').map((f) => f.rule), ['index-not-concurrent'])
+  const skipped = await runCli(['lint', '--dir', dir, '--skip-downs', '--json'])
+  const doc = JSON.parse(skipped.stdout) as LintResult
+  assert.deepEqual(doc.migrations.map((m) => m.down), [null, null, null, null, null])
+  assert.deepEqual(doc.findings.map((f) => f.rule), ['index-not-concurrent'])
 })
 
 test('a migration that fails is reported at its line and column; the ones after it are not linted', async (t) => {

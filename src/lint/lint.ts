@@ -91,6 +91,8 @@ export interface LintContext {
   live?: Db
   /** Warnings count as errors. */
   strict?: boolean
+  /** Check each down file (default true): two catalog reads per migration that has one. */
+  downs?: boolean
   signal?: AbortSignal
 }
 
@@ -113,7 +115,7 @@ export async function lintMigrations(ctx: LintContext): Promise<LintResult> {
         await runMigrations(db, [file], prelude?.path)
         continue
       }
-      const one = await lintOne(db, file, ctx.timeouts, prelude?.path)
+      const one = await lintOne(db, file, { timeouts: ctx.timeouts, prelude: prelude?.path, downs: ctx.downs !== false })
       findings.push(...one.findings)
       migrations.push(one.migration)
       if (one.stop) stopped = one.stop
@@ -138,11 +140,11 @@ function result(ctx: LintContext, findings: LintFinding[], migrations: LintedMig
   return { ok, findings, migrations, engine, weighed, summary }
 }
 
-async function lintOne(db: ScratchDb, file: MigrationFile, timeouts: Timeouts, prelude: string | undefined): Promise<{ findings: LintFinding[]; migration: LintedMigration; stop?: string }> {
+async function lintOne(db: ScratchDb, file: MigrationFile, { timeouts, prelude, downs }: { timeouts: Timeouts; prelude: string | undefined; downs: boolean }): Promise<{ findings: LintFinding[]; migration: LintedMigration; stop?: string }> {
   const up = file.up
   const allow = readAllowances(up.text, splitStatements(up.text).statements)
   const findings = unknownAllowances(file, up, allow)
-  const before = file.down ? await readScratch(db) : undefined
+  const before = file.down && downs ? await readScratch(db) : undefined
   const m = await measureMigration(db, up, timeouts)
   const migration: LintedMigration = { ...about(file), linted: true, transaction: m.mode === 'transaction', statements: m.statements.map((s) => statementReport(up, s)), down: null }
   for (const d of findingsOf(m)) findings.push(place(file, up, allow, d))

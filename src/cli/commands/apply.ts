@@ -101,7 +101,8 @@ function report(out: Output, command: string, r: lib.RunResult): void {
 
 /** `up --lint`: lint what this run would apply; stop before anything runs when lint fails. */
 async function lintFirst(f: Flags, ctx: Context, request: lib.MigrateOptions): Promise<void> {
-  const r = await lib.lint({ ...lintOptions(f, ctx), url: request.url })
+  // A down that does not undo its up is a warning: it stops a deploy only with --strict.
+  const r = await lib.lint({ ...lintOptions(f, ctx), url: request.url, downs: f.strict === true })
   if (r.ok) {
     for (const finding of r.findings.filter((x) => !x.accepted)) ctx.out.warn(`lint: ${finding.rule}  ${finding.file}:${finding.line}:${finding.column}\n  ${finding.message.split('\n').join('\n  ')}`)
     return

@@ -6,7 +6,7 @@ import { EXIT_CODES } from '../exit.js'
 import { CONNECTION, SAFETY } from '../flags.js'
 import type { Output } from '../output.js'
 
-export const LINT_FLAGS = ['shadow-url', 'prelude', 'strict', 'ddl-lock-timeout', 'statement-timeout']
+export const LINT_FLAGS = ['shadow-url', 'prelude', 'strict', 'skip-downs', 'ddl-lock-timeout', 'statement-timeout']
 
 export const lint: Command = {
   name: 'lint',
@@ -15,6 +15,7 @@ export const lint: Command = {
   options: [
     'files                  migration files (or versions) to lint; default: every pending one (every one without a database)',
     '--strict               warnings fail too (exit 3)',
+    '--skip-downs           do not check that each down file undoes its up (two catalog reads per migration)',
     '--shadow-url <url>     server for the scratch database (default: the --url server; none: the embedded engine)',
     '--prelude <path>       SQL run on the scratch database first: roles, extensions, what existed before the first migration',
     SAFETY[0]!,
@@ -45,6 +46,7 @@ export function lintOptions(f: Flags, ctx: Context): lib.LintOptions {
     ddlLockTimeout: seconds(f, 'ddl-lock-timeout'),
     statementTimeout: seconds(f, 'statement-timeout'),
     strict: f.strict === true,
+    downs: f['skip-downs'] !== true,
     onEvent: ctx.onEvent,
     signal: ctx.signal,
   }
