@@ -4,12 +4,14 @@
 //   npm run build && node bench/lint-compare/compare.mjs
 //
 // lint runs every migration of migrations/ in order on the embedded engine (no server), the way
-// `up` would. squawk (the squawk-cli dev dependency) reads each .up.sql file on its own, twice:
+// `up` would. squawk (npm's squawk-cli, installed on first use into a folder under the system's
+// temporary directory, not a dependency of the project) reads each .up.sql file on its own, twice:
 // with its defaults, and with --assume-in-transaction (tinymigrate runs a file in one transaction
 // unless it starts with `-- tinymigrate:no-transaction` or holds a statement PostgreSQL refuses
 // in one, such as CREATE INDEX CONCURRENTLY).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -17,7 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 const migrations = join(here, 'migrations')
 const cli = join(root, 'bin', 'tinymigrate.cjs')
-const squawkBin = join(root, 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk')
+const SQUAWK = 'squawk-cli@2.66.0'
 
 // Reported by squawk on nearly every file: counted under the table, not in it.
 const TIMEOUTS = ['require-lock-timeout', 'require-statement-timeout']
@@ -28,7 +30,21 @@ function fail(message) {
 }
 
 if (!existsSync(join(root, 'dist', 'cli.cjs'))) fail('dist/cli.cjs is missing: run `npm run build` first')
-if (!existsSync(squawkBin)) fail('squawk-cli is not installed: run `npm install` first')
+const squawkBin = findSquawk()
+
+/** squawk from node_modules when it is there, else installed once into a folder of its own. */
+function findSquawk() {
+  const local = join(root, 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk')
+  if (existsSync(local)) return local
+  const prefix = join(tmpdir(), `tinymigrate-${SQUAWK.replace('@', '-')}`)
+  const bin = join(prefix, 'node_modules', 'squawk-cli', 'js', 'bin', 'squawk')
+  if (!existsSync(bin)) {
+    process.stderr.write(`compare: installing ${SQUAWK} into ${prefix}\n`)
+    const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, SQUAWK], { stdio: ['ignore', 'ignore', 'inherit'] })
+    if (r.status !== 0 || !existsSync(bin)) fail(`could not install ${SQUAWK} (npm exited ${r.status})`)
+  }
+  return bin
+}
 
 function run(args, cwd, okCodes) {
   const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
