@@ -13,11 +13,14 @@ import { TinymigrateError, type ErrorCode } from './errors.js'
 import { canonicalVersion, checksum, label, loadMigrations, nextVersion, slug, type MigrationFile } from './files.js'
 import { ensureHistory, markFinished, readStoredDown, recordApplied, removeRecord, updateChecksum } from './history.js'
 import { parseQualifiedName, qualified } from './ident.js'
+import type { FleetControl, Outcome } from './fleet/fleet.js'
+import type { Target, TargetSource } from './fleet/targets.js'
+import type { Event } from './events.js'
 import { DEFAULT_FOREIGN_TABLE, TOOLS, readForeign } from './adopt.js'
 import {
   currentVersion, listLabels, planAdopt, planDown, planStamp, planUp, type Entry, type State, type Tool,
 } from './plan.js'
-import { DEFAULT_DDL_LOCK_TIMEOUT, DEFAULT_DIR, type Options } from './options.js'
+import { DEFAULT_DDL_LOCK_TIMEOUT, DEFAULT_DIR, DEFAULT_TABLE, type Options } from './options.js'
 import { isPgliteUrl } from './embedded/adapter.js'
 import { hasNoTransactionMarker } from './sqltext.js'
 import {
@@ -729,6 +732,112 @@ function chosenFiles(files: MigrationFile[], names: string[] | undefined): Set<M
     }
     return found
   }))
+}
+
+export type FleetCommand = 'up' | 'down' | 'status' | 'current' | 'verify' | 'check'
+
+export interface FleetOptions extends Omit<MigrateOptions, 'url' | 'sql' | 'pglite' | 'searchPath'>, Pick<RollbackOptions, 'all'>,
+  Pick<SchemaOptions, 'schema' | 'shadowUrl' | 'prelude'>, TargetSource, Omit<FleetControl, 'onTarget'> {
+  command: FleetCommand
+  /** Each target's progress (its migrations, warnings, lock waits). */
+  onTargetEvent?: (target: Target, event: Event) => void
+  /** Called as each target finishes, or is left out because the fleet stopped. */
+  onTarget?: (result: FleetTargetResult) => void
+}
+
+export interface FleetTargetResult {
+  /** `host:5432/db`, or `host:5432/db schema tenant_a`: never the URL, which may hold a password. */
+  target: string
+  schema: string | null
+  ok: boolean
+  /** False when the fleet stopped (a failure, Ctrl-C) before this target started. */
+  started: boolean
+  /** Versions applied (or reverted) on this target by this run, also when it then failed. */
+  applied: string[]
+  reverted: string[]
+  current: string | null
+  /** What the single run threw (a TinymigrateError, as a single run prints it), or null. */
+  error: unknown
+  durationMs: number
+  /** The single command's result: RunResult, StatusResult, VerifyResult, CheckResult, or the current migration. */
+  result: unknown
+}
+
+export interface FleetResult {
+  ok: boolean
+  targets: FleetTargetResult[]
+  summary: { targets: number; migrated: number; reverted: number; unchanged: number; failed: number; notStarted: number }
+}
+
+/**
+ * Run `command` on many databases, or on many tenant schemas of one database (each with its own
+ * history table in that schema, its own lock, and its SQL run with search_path set to the
+ * schema, then public). Each target is an ordinary run; `parallel` run at a time. Resuming is
+ * running it again: targets that are current do nothing.
+ */
+const versionOf = (label: string) => label.replace(/_.*$/, '')
+
+export async function fleet(options: FleetOptions): Promise<FleetResult> {
+  const { resolveTargets } = await import('./fleet/targets.js')
+  const { runFleet } = await import('./fleet/fleet.js')
+  const targets = await resolveTargets(options)
+  if (options.command === 'check' && targets.some((t) => t.schema !== undefined)) {
+    throw new TinymigrateError('USAGE', 'check compares a whole database with schema.sql; it does not take tenant schemas.', {
+      next: 'Run check --from-db on the databases (--targets or --targets-query), or on one tenant\'s database.',
+    })
+  }
+  const historyName = parseQualifiedName(options.table ?? DEFAULT_TABLE).name
+  const runOne = (t: Target, signal: AbortSignal | undefined): Promise<unknown> => {
+    const single = {
+      ...options,
+      url: t.url,
+      signal,
+      onEvent: (e: Event) => options.onTargetEvent?.(t, e),
+      ...(t.schema === undefined ? {} : { table: qualified({ schema: t.schema, name: historyName }), searchPath: [t.schema, 'public'] }),
+    }
+    switch (options.command) {
+      case 'up': return migrate(single)
+      case 'down': return rollback(single)
+      case 'status': return status(single)
+      case 'current': return current(single)
+      case 'verify': return verify(single)
+      case 'check': return check({ ...single, fromDb: true })
+    }
+  }
+  const judged = (r: unknown) => typeof r === 'object' && r !== null && 'ok' in r && (r as { ok: unknown }).ok === false
+  const shaped = (o: Outcome<unknown>): FleetTargetResult => {
+    const run = (o.result ?? {}) as Partial<RunResult>
+    const thrown = o.error instanceof TinymigrateError ? o.error : undefined
+    return {
+      target: o.target.name,
+      schema: o.target.schema ?? null,
+      ok: o.ok,
+      started: o.started,
+      // a failed run's error lists what it did first as labels (`001_accounts`)
+      applied: thrown ? thrown.applied.map(versionOf) : (run.applied ?? []).map((a) => a.version),
+      reverted: thrown ? thrown.reverted.map(versionOf) : (run.reverted ?? []).map((a) => a.version),
+      current: options.command === 'current' ? ((o.result as { version: string } | null)?.version ?? null) : (run as { current?: string | null }).current ?? null,
+      error: o.error ?? null,
+      durationMs: o.durationMs,
+      result: o.result ?? null,
+    }
+  }
+  const outcomes = await runFleet(targets, { ...options, onTarget: (o) => options.onTarget?.(shaped(o)) }, runOne, judged)
+  const results = outcomes.map(shaped)
+  const failed = results.filter((r) => r.started && !r.ok).length
+  const notStarted = results.filter((r) => !r.started).length
+  return {
+    ok: failed === 0 && notStarted === 0,
+    targets: results,
+    summary: {
+      targets: results.length,
+      migrated: results.filter((r) => r.ok && r.applied.length > 0).length,
+      reverted: results.filter((r) => r.ok && r.reverted.length > 0).length,
+      unchanged: results.filter((r) => r.ok && r.applied.length === 0 && r.reverted.length === 0).length,
+      failed,
+      notStarted,
+    },
+  }
 }
 
 /** The server that hosts scratch databases: `--shadow-url`, else `--url`; none (embedded) for PGlite. */

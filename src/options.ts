@@ -46,6 +46,11 @@ export interface Options {
   lockRetries?: number
   /** Seconds one statement of a migration may run (default 0: no limit). */
   statementTimeout?: number
+  /**
+   * Schemas the migration SQL runs with as its search_path (a tenant's schema, then `public`):
+   * unqualified names land in the first one. Default: the connection's own.
+   */
+  searchPath?: string[]
   /** Progress: lock waits, each migration, notices from the server. */
   onEvent?: (event: Event) => void
   /** Abort to stop a run: the current migration is rolled back and the lock released. */

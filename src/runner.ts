@@ -36,6 +36,11 @@ export interface RunContext {
    * run without tinymigrate's timeouts.
    */
   pooled?: boolean
+  /**
+   * The search_path migration SQL runs with (a tenant's schema, then public), as SQL: quoted
+   * identifiers joined by commas. Set per transaction, like the timeouts.
+   */
+  searchPath?: string
 }
 
 export interface StepResult {
@@ -242,7 +247,8 @@ const LOCK_NOT_AVAILABLE = '55P03'
 function settings(ctx: RunContext, scope: 'local' | 'session'): string {
   const set = scope === 'local' ? 'set local' : 'set'
   // Numbers we computed ourselves, not user text.
-  return `${set} lock_timeout = ${ctx.timeouts.lock}; ${set} statement_timeout = ${ctx.timeouts.statement};`
+  const path = ctx.searchPath ? ` ${set} search_path = ${ctx.searchPath};` : ''
+  return `${set} lock_timeout = ${ctx.timeouts.lock}; ${set} statement_timeout = ${ctx.timeouts.statement};${path}`
 }
 
 async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, after: DbStatement[]): Promise<void> {
@@ -277,6 +283,15 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
       reverted: ctx.reverted,
     })
   }
+  if (ctx.pooled && ctx.searchPath) {
+    // Behind a transaction pooler a session's search_path would not reach the next statement.
+    throw new TinymigrateError('USAGE', `${describeFile(file)} runs outside a transaction, and behind a pooler (lock mode lease) its statements cannot be given the tenant's search_path; nothing was run.`, {
+      files: [file.path],
+      applied: ctx.applied,
+      reverted: ctx.reverted,
+      next: 'Run the tenant schemas with a direct connection (lock mode advisory), or schema-qualify the names in that file and run it in a transaction.',
+    })
+  }
   if (ctx.lock) await guarded(ctx, m, file, direction)
   // Whatever happens below ran outside our transaction and could release the lock.
   ctx.verifyNext = true
@@ -298,7 +313,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     }
   } finally {
     stop()
-    if (!ctx.pooled) await ctx.db.exec('reset lock_timeout; reset statement_timeout;').catch(() => {})
+    if (!ctx.pooled) await ctx.db.exec(`reset lock_timeout; reset statement_timeout;${ctx.searchPath ? ' reset search_path;' : ''}`).catch(() => {})
   }
   const params = [...(finish.params ?? [])]
   if (direction === 'apply') params[1] = Math.round(performance.now() - started)

@@ -12,7 +12,7 @@ import { TinymigrateError } from './errors.js'
 import type { Event } from './events.js'
 import { loadMigrations, type MigrationFile } from './files.js'
 import { locateHistory, readHistory, type History } from './history.js'
-import { parseQualifiedName } from './ident.js'
+import { parseQualifiedName, quoteIdent } from './ident.js'
 import { acquireLease, acquireLock, lockKey, type Lock, type LockHolder } from './lock.js'
 import {
   DEFAULT_DDL_LOCK_TIMEOUT, DEFAULT_DIR, DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_TABLE, LEASE_TTL, type Options,
@@ -143,5 +143,6 @@ export function runContext(s: Session, options: Options): RunContext {
     retries: options.lockRetries ?? DEFAULT_LOCK_RETRIES,
     watcher: s.watcher,
     pooled: options.lockMode === 'lease',
+    searchPath: options.searchPath?.length ? options.searchPath.map(quoteIdent).join(', ') : undefined,
   }
 }

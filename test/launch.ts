@@ -103,7 +103,7 @@ function newerRun(system: PgBin, files: string[]): Run | NotRun {
   if (major(systemVersion) >= newerMajor) return { reason: `the machine's server is already PostgreSQL ${systemVersion}`, expected: false }
   const server = packagedServer()
   if (!server.ok) return { reason: server.problem, expected: true }
-  const run: Run = { label: `PostgreSQL ${serverVersion(server.value)} (npm ${server.note})`, bin: server.value, files, env: {}, notes: [] }
+  const run: Run = { label: `PostgreSQL ${serverVersion(server.value)} (npm ${server.note})`, bin: server.value, files, env: { TINYMIGRATE_TEST_SIDE_RUN: '1' }, notes: [] }
   if (!files.some((f) => /\/(cases|migra)\.test\.js$/.test(f))) return run
   const pgDump = packagedPgDump()
   if (pgDump.ok) {

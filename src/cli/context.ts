@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util'
 import { TinymigrateError } from '../errors.js'
 import type { Event } from '../events.js'
 import * as lib from '../index.js'
-import { lockMode, seconds, stringFlag, whole, type Args, type Flags } from './args.js'
+import { lockMode, seconds, stringFlag, usage, whole, type Args, type Flags } from './args.js'
 import type { Output } from './output.js'
 
 export interface Command {
@@ -69,8 +69,17 @@ export function optionalUrl(flags: Flags, ctx: Context): string | undefined {
  * arguments, so a missing URL is what they report first.
  */
 export function connection(flags: Flags, ctx: Context): lib.Options {
+  // A single run: the flags that steer a fleet mean nothing here.
+  for (const flag of ['parallel', 'canary', 'continue-on-error']) {
+    if (flags[flag] !== undefined) throw usage(`--${flag} needs targets: --targets, --targets-query, --schemas or --schemas-query.`)
+  }
+  return connectionFor(flags, ctx, resolveUrl(flags, ctx))
+}
+
+/** The same, with the URL given (a fleet's control database, which may be none). */
+export function connectionFor(flags: Flags, ctx: Context, url: string | undefined): lib.Options {
   return {
-    url: resolveUrl(flags, ctx),
+    url,
     dir: dirOf(flags),
     table: stringFlag(flags, 'table'),
     wait: seconds(flags, 'wait'),

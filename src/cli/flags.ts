@@ -7,8 +7,8 @@
 export const SAFETY_FLAGS = ['ddl-lock-timeout', 'lock-retries', 'statement-timeout']
 export const SCHEMA_FLAGS = ['schema', 'shadow-url', 'prelude']
 
-export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', 'from', 'from-table', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
-export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate', 'write-unverified', 'strict', 'lint', 'skip-downs']
+export const STRING_FLAGS = ['url', 'dir', 'table', 'wait', 'lock-timeout', 'lock-mode', 'to', 'message', 'from', 'from-table', 'targets', 'targets-query', 'schemas', 'schemas-query', 'parallel', 'canary', ...SAFETY_FLAGS, ...SCHEMA_FLAGS]
+export const BOOLEAN_FLAGS = ['json', 'quiet', 'dry-run', 'all', 'allow-out-of-order', 'applied', 'rolled-back', 'checksums', 'help', 'version', 'from-db', 'autogenerate', 'write-unverified', 'strict', 'lint', 'skip-downs', 'continue-on-error']
 export const GLOBAL_FLAGS = ['url', 'dir', 'table', 'wait', 'json', 'quiet', 'help', 'version']
 export const SHORT: Record<string, string> = { h: 'help', v: 'version', m: 'message', q: 'quiet' }
 

@@ -6,7 +6,7 @@ import { parse, usage } from './args.js'
 import { commandHelp, findCommand, mainHelp } from './commands.js'
 import type { Env } from './context.js'
 import { EXIT_CODES, INTERNAL_ERROR } from './exit.js'
-import { createOutput, printEvents } from './output.js'
+import { createOutput, errorJson, printEvents } from './output.js'
 
 export interface MainOptions {
   env?: Env
@@ -96,20 +96,6 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
 }
 
-function errorJson(e: TinymigrateError) {
-  return {
-    code: e.code,
-    message: e.message,
-    next: e.next ?? null,
-    location: e.location && e.location.line > 0 ? e.location : null,
-    detail: e.detail ?? null,
-    hint: e.hint ?? null,
-    sqlState: e.sqlState ?? null,
-    files: e.files,
-    // DRAFT_UNVERIFIED from diff: the failing statement, or what still differs.
-    ...(e.unverified ? { unverified: e.unverified } : {}),
-  }
-}
 
 function onSignals(controller: AbortController, stderr: (t: string) => void): () => void {
   let count = 0

@@ -112,3 +112,19 @@ export function migrationRows(list: MigrationInfo[], withState: boolean): string
     ...(withState ? [] : [ms(m.durationMs), m.appliedBy ?? '']),
   ])
 }
+
+/** A TinymigrateError as `--json` prints it. */
+export function errorJson(e: TinymigrateError) {
+  return {
+    code: e.code,
+    message: e.message,
+    next: e.next ?? null,
+    location: e.location && e.location.line > 0 ? e.location : null,
+    detail: e.detail ?? null,
+    hint: e.hint ?? null,
+    sqlState: e.sqlState ?? null,
+    files: e.files,
+    // DRAFT_UNVERIFIED from diff: the failing statement, or what still differs.
+    ...(e.unverified ? { unverified: e.unverified } : {}),
+  }
+}

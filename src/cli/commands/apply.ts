@@ -4,6 +4,7 @@ import { count, onlyPositional, usage, version, type Flags } from '../args.js'
 import { connection, type Command, type Context } from '../context.js'
 import { CONNECTION, LOCKING, SAFETY, SAFETY_FLAGS } from '../flags.js'
 import type { Output } from '../output.js'
+import { FLEET, FLEET_FLAGS, fleetOptions, isFleet, runFleetCommand } from './fleet.js'
 import { lintOptions, printLint } from './lint.js'
 
 const DRY_RUN = '--dry-run              print every statement that would run; change nothing'
@@ -18,13 +19,14 @@ export const up: Command = {
     '--lint                 lint the pending migrations first (tinymigrate lint); apply nothing if it finds an error (exit 3)',
     '--shadow-url <url>     with --lint: server for the scratch database (default: the --url server)',
     '--prelude <path>       with --lint: SQL run on the scratch database first',
-    ...LOCKING, ...SAFETY, ...CONNECTION,
+    ...LOCKING, ...SAFETY, ...CONNECTION, ...FLEET,
   ],
   example: 'tinymigrate up --wait 30',
-  flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', 'lint', 'shadow-url', 'prelude', 'strict', ...SAFETY_FLAGS],
+  flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', 'lint', 'shadow-url', 'prelude', 'strict', ...SAFETY_FLAGS, ...FLEET_FLAGS],
   async run(args, ctx) {
     const f = args.flags
-    const request: lib.MigrateOptions = { ...connection(f, ctx), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
+    const fleet = isFleet(f)
+    const request: lib.MigrateOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
     const arg = args.positional
     onlyPositional(args, 1)
     if (args.invoked === 'upgrade' && arg[0] !== undefined && arg[0] !== 'head') {
@@ -40,6 +42,10 @@ export const up: Command = {
     for (const flag of ['shadow-url', 'prelude', 'strict']) {
       if (f[flag] !== undefined && f.lint !== true) throw usage(`Option --${flag} needs --lint.`, 'Example: tinymigrate up --lint')
     }
+    if (fleet) {
+      if (f.lint === true) throw usage('--lint takes one database, not a fleet.', 'Lint once, on one of the databases: tinymigrate lint --url <url>; then run the fleet.')
+      return runFleetCommand(fleetOptions(f, ctx, 'up', request), ctx)
+    }
     if (f.lint === true) await lintFirst(f, ctx, request)
     report(ctx.out, 'up', await lib.migrate(request))
   },
@@ -50,12 +56,13 @@ export const down: Command = {
   aliases: [{ name: 'downgrade', usage: 'tinymigrate downgrade -N | VERSION | base' }, { name: 'rollback' }],
   usage: 'tinymigrate down [N] [--to VERSION] [--all]',
   summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
-  options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', DRY_RUN, ...LOCKING, ...SAFETY, ...CONNECTION],
+  options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', DRY_RUN, ...LOCKING, ...SAFETY, ...CONNECTION, ...FLEET],
   example: 'tinymigrate down 1',
-  flags: ['to', 'all', 'dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS],
+  flags: ['to', 'all', 'dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS, ...FLEET_FLAGS],
   async run(args, ctx) {
     const f = args.flags
-    const request: lib.RollbackOptions = { ...connection(f, ctx), dryRun: f['dry-run'] === true }
+    const fleet = isFleet(f)
+    const request: lib.RollbackOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true }
     const arg = args.positional
     onlyPositional(args, 1)
     const choices = [arg[0] !== undefined, typeof f.to === 'string', f.all === true].filter(Boolean).length
@@ -71,6 +78,7 @@ export const down: Command = {
     }
     if (typeof f.to === 'string') request.to = version(f.to, '--to')
     if (f.all === true) request.all = true
+    if (fleet) return runFleetCommand(fleetOptions(f, ctx, 'down', request), ctx)
     report(ctx.out, 'down', await lib.rollback(request))
   },
 }

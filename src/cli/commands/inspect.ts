@@ -5,16 +5,21 @@ import { onlyPositional } from '../args.js'
 import { connection, dirOf, type Command } from '../context.js'
 import { EXIT_CODES } from '../exit.js'
 import { CONNECTION } from '../flags.js'
+import { FLEET, FLEET_FLAGS, fleetOptions, isFleet, runFleetCommand } from './fleet.js'
 import { migrationRows, table } from '../output.js'
 
 export const status: Command = {
   name: 'status',
   usage: 'tinymigrate status',
   summary: 'List every migration: applied, pending, changed, missing, out-of-order or failed.',
-  options: CONNECTION,
+  options: [...CONNECTION, ...FLEET],
   example: 'tinymigrate status --json',
-  flags: [],
+  flags: FLEET_FLAGS,
   async run(args, ctx) {
+    if (isFleet(args.flags)) {
+      onlyPositional(args, 0)
+      return runFleetCommand(fleetOptions(args.flags, ctx, 'status', {}), ctx)
+    }
     const { out } = ctx
     const base = connection(args.flags, ctx)
     onlyPositional(args, 0)
@@ -31,10 +36,14 @@ export const current: Command = {
   name: 'current',
   usage: 'tinymigrate current',
   summary: 'Print the newest applied version.',
-  options: CONNECTION,
+  options: [...CONNECTION, ...FLEET],
   example: 'tinymigrate current',
-  flags: [],
+  flags: FLEET_FLAGS,
   async run(args, ctx) {
+    if (isFleet(args.flags)) {
+      onlyPositional(args, 0)
+      return runFleetCommand(fleetOptions(args.flags, ctx, 'current', {}), ctx)
+    }
     const { out } = ctx
     const base = connection(args.flags, ctx)
     onlyPositional(args, 0)
@@ -66,10 +75,14 @@ export const verify: Command = {
   name: 'verify',
   usage: 'tinymigrate verify',
   summary: 'Check files and checksums against the history and change nothing; exit 3 on any problem.',
-  options: CONNECTION,
+  options: [...CONNECTION, ...FLEET],
   example: 'tinymigrate verify --json',
-  flags: [],
+  flags: FLEET_FLAGS,
   async run(args, ctx) {
+    if (isFleet(args.flags)) {
+      onlyPositional(args, 0)
+      return runFleetCommand(fleetOptions(args.flags, ctx, 'verify', {}), ctx)
+    }
     const { out } = ctx
     const base = connection(args.flags, ctx)
     onlyPositional(args, 0)

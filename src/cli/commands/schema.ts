@@ -4,6 +4,7 @@ import { onlyPositional, seconds, stringFlag, usage, type Args, type Flags } fro
 import { dirOf, optionalUrl, resolveUrl, type Command, type Context } from '../context.js'
 import { EXIT_CODES } from '../exit.js'
 import { CONNECTION, SCHEMA, SCHEMA_FLAGS } from '../flags.js'
+import { FLEET, FLEET_FLAGS, fleetOptions, isFleet, runFleetCommand } from './fleet.js'
 
 export const create: Command = {
   name: 'new',
@@ -48,11 +49,17 @@ export const check: Command = {
   name: 'check',
   usage: 'tinymigrate check [--from-db]',
   summary: 'Exit 0 when the migrations (or the live database) give exactly schema.sql; else list the differences and exit 3.',
-  options: [...SCHEMA, '--from-db              compare the live database instead of the replayed migrations', ...CONNECTION],
+  options: [...SCHEMA, '--from-db              compare the live database instead of the replayed migrations', ...CONNECTION, ...FLEET.filter((row) => !row.startsWith('--schemas'))],
   example: 'tinymigrate check',
-  flags: [...SCHEMA_FLAGS, 'from-db'],
+  flags: [...SCHEMA_FLAGS, 'from-db', ...FLEET_FLAGS],
   async run(args, ctx) {
     const { out } = ctx
+    if (isFleet(args.flags)) {
+      if (args.flags['from-db'] !== true) throw usage('A fleet is checked database by database: check takes targets with --from-db.', 'Example: tinymigrate check --from-db --targets targets.txt')
+      onlyPositional(args, 0)
+      const f = args.flags
+      return runFleetCommand(fleetOptions(f, ctx, 'check', { schema: stringFlag(f, 'schema'), shadowUrl: stringFlag(f, 'shadow-url'), prelude: stringFlag(f, 'prelude') }), ctx)
+    }
     const options = schemaOptions(args.flags, ctx)
     onlyPositional(args, 0)
     const r = await lib.check(options)
