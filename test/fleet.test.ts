@@ -206,3 +206,30 @@ test('fleet flags: usage errors before any connection, and a password in a targe
   const check = await runCli(['check', '--dir', dir, '--url', db.url, '--targets-query', 'select url from tenants'])
   expectExit(check, 2, 'check without --from-db')
 })
+
+test('Ctrl-C stops starting targets, rolls back the running migrations, and reports which targets finished (exit 130)', { timeout: 60_000 }, async (t) => {
+  const dbs = await databases(t, 5)
+  const dir = await migrationsDir(t, { ...MIGRATIONS, '002_orders.up.sql': `select pg_sleep(20);\n${MIGRATIONS['002_orders.up.sql']}` })
+  const file = await targetsFile(t, dbs.map((d) => d.url))
+  const run = spawnCli(['up', '--targets', file, '--dir', dir, '--parallel', '2'])
+  const sql = adminSql()
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const [row] = await sql`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(20)%' and state = 'active' and pid <> pg_backend_pid()`
+    if (row!.n >= 2) break
+    assert.ok(Date.now() < deadline, 'two targets never reached their slow migration')
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  const sent = Date.now()
+  run.child.kill('SIGINT')
+  const r = await run.result
+  assert.ok(Date.now() - sent < 5000, 'the running migrations were cancelled, not waited for')
+  expectExit(r, 130, 'interrupted fleet')
+  assert.equal(r.stdout.split('\n').filter((l) => /^stopped {3}\S+  INTERRUPTED/.test(l)).length, 2, r.stdout)
+  assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('skipped ')).length, 3, r.stdout)
+  assert.match(r.stdout, /^fleet: 0 migrated, 0 up to date, 2 failed, 3 not started \(5 targets\)$/m)
+  for (const db of dbs) {
+    assert.deepEqual((await logged(db)).filter((v) => v !== '001'), [], '002 was rolled back everywhere')
+    assert.ok((await applied(db)).every((v) => v === '001'))
+  }
+})

@@ -100,7 +100,7 @@ function targetLine(command: lib.FleetCommand, t: lib.FleetTargetResult): string
     const e = t.error
     const where = e instanceof TinymigrateError && e.location ? `  ${e.location.file}:${e.location.line}:${e.location.column}` : ''
     const code = e instanceof TinymigrateError ? e.code : 'INTERNAL_ERROR'
-    return `${head('failed')}  ${code}${where}${t.applied.length ? `  (applied first: ${t.applied.join(', ')})` : ''}`
+    return `${head(code === 'INTERRUPTED' ? 'stopped' : 'failed')}  ${code}${where}${t.applied.length ? `  (applied first: ${t.applied.join(', ')})` : ''}`
   }
   const time = `  (${ms(t.durationMs)})`
   switch (command) {
