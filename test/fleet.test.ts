@@ -33,6 +33,17 @@ async function databases(t: HookScope, n: number): Promise<FreshDatabase[]> {
   return list
 }
 
+/** Waits until `n` sessions of the cluster are running a statement that contains `text`. */
+async function running(text: string, n: number): Promise<void> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const [row] = await adminSql()`select count(*)::int as n from pg_stat_activity where state = 'active' and pid <> pg_backend_pid() and position(${text} in query) > 0`
+    if (row!.n >= n) return
+    assert.ok(Date.now() < deadline, `${n} session(s) never ran ${text}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 async function targetsFile(t: HookScope, urls: string[]): Promise<string> {
   const dir = await tempDir(t, 'tm-fleet-')
   const file = path.join(dir, 'targets.txt')
@@ -164,13 +175,7 @@ test('two fleet runs at once over the same targets apply each migration once per
   const fresh = await databases(t, 6)
   const second = await targetsFile(t, fresh.map((d) => d.url))
   const run = spawnCli(['up', '--targets', second, '--dir', dir, '--parallel', '2'])
-  const sql = adminSql()
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const [row] = await sql`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(0.3)%' and state = 'active' and pid <> pg_backend_pid()`
-    if (row!.n > 0 || Date.now() > deadline) break
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  await running('select pg_sleep(0.3)', 1)
   run.child.kill('SIGKILL')
   await run.result
   const resumed = await runCli(['up', '--targets', second, '--dir', dir])
@@ -212,14 +217,7 @@ test('Ctrl-C stops starting targets, rolls back the running migrations, and repo
   const dir = await migrationsDir(t, { ...MIGRATIONS, '002_orders.up.sql': `select pg_sleep(20);\n${MIGRATIONS['002_orders.up.sql']}` })
   const file = await targetsFile(t, dbs.map((d) => d.url))
   const run = spawnCli(['up', '--targets', file, '--dir', dir, '--parallel', '2'])
-  const sql = adminSql()
-  const deadline = Date.now() + 20_000
-  for (;;) {
-    const [row] = await sql`select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(20)%' and state = 'active' and pid <> pg_backend_pid()`
-    if (row!.n >= 2) break
-    assert.ok(Date.now() < deadline, 'two targets never reached their slow migration')
-    await new Promise((r) => setTimeout(r, 25))
-  }
+  await running('select pg_sleep(20)', 2)
   const sent = Date.now()
   run.child.kill('SIGINT')
   const r = await run.result
