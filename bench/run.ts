@@ -37,7 +37,7 @@ interface Step {
 const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = path.join(root, 'bin', 'tinymigrate.cjs')
-const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000', 'lint']
+const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000', 'lint', 'fleet']
 const usageText = [
   'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
   `  workloads: ${workloadNames.join(', ')} (default: all)`,
@@ -337,6 +337,72 @@ async function lintPending(b: Bench): Promise<Result[]> {
   ]
 }
 
+// --- fleet -----------------------------------------------------------------
+
+const fleetSize = 100
+const fleetMigrations = 20
+
+/**
+ * `up --targets` on 100 empty databases, 20 small migrations each (writeMigrations: a table and a
+ * row per file), at --parallel 1, 4 and 8, against what users do without it: a shell loop of 100
+ * `tinymigrate up --url` runs, one after another. Every timed run gets 100 fresh databases
+ * (CREATE DATABASE … TEMPLATE template0 before, DROP after, untimed); all steps share the names,
+ * as they never run at once. For information, --parallel 4 is also held to one run's start-up
+ * (`node -e 0`) plus the database work done by psql: one script that connects to each of the 100
+ * databases in turn (\c) and there creates a history table and runs the 20 files, each in its own
+ * transaction with a history insert (writePsqlScript, as in the apply figure), in one session per
+ * database, sequentially.
+ */
+async function fleetUp(b: Bench): Promise<Result[]> {
+  const base = path.join(b.tmp, 'fleet')
+  const dir = path.join(base, 'migrations')
+  const list = writeMigrations(dir, fleetMigrations)
+  const width = String(fleetSize - 1).length
+  const names = Array.from({ length: fleetSize }, (_, i) => `bench_fleet_${String(i).padStart(width, '0')}`)
+  const urls = names.map((n) => dbUrl(b, n))
+  const targets = path.join(base, 'targets.txt')
+  writeFileSync(targets, `# ${fleetSize} empty databases\n${urls.join('\n')}\n`)
+  // the shell loop users write today: a new tinymigrate process per database; stops at a failure
+  const loop = path.join(base, 'loop.sh')
+  writeFileSync(loop, [
+    'set -e',
+    `for url in $(grep -v '^#' ${quoteArg(targets)}); do`,
+    `  ${quoteArg(process.execPath)} ${quoteArg(cli)} up --url "$url" --dir ${quoteArg(dir)}`,
+    'done',
+  ].join('\n') + '\n')
+  // the database work alone: per database, \c to it and the apply script of the 20 files
+  const perDb = path.join(base, 'apply20.psql')
+  writePsqlScript(perDb, dir, list)
+  const all = path.join(base, 'apply20_each.psql')
+  writeFileSync(all, names.map((n) => `\\c ${n}\n\\ir ${path.basename(perDb)}\n`).join(''))
+  const fleetDbs: Pick<Step, 'before' | 'after'> = {
+    before: async () => { for (const n of names) await b.admin`create database ${b.admin(n)} template template0` },
+    after: async () => { for (const n of names) await dropDb(b, n) },
+  }
+  const fleet = (parallel: number): Step => ({
+    label: `up --targets --parallel ${parallel}`,
+    cmd: command(process.execPath, [cli, 'up', '--targets', targets, '--dir', dir, '--parallel', String(parallel)]),
+    ...fleetDbs,
+  })
+  const shown = (cmd: Command, text: string): Command => ({ ...cmd, shown: `${cmd.shown}  (${text})` })
+  const what = `${fleetSize} databases x ${fleetMigrations} migrations`
+  const [p1, p4, p8, shLoop, psqlAll, nothing] = await interleaved(b, `fleet, ${what}`, [
+    fleet(1),
+    fleet(4),
+    fleet(8),
+    { label: `sh loop: ${fleetSize} x up --url`, cmd: shown(command('/bin/sh', [loop]), `for each URL: node bin/tinymigrate.cjs up --url $url --dir <tmp>/fleet/migrations`), ...fleetDbs },
+    { label: `psql: ${fleetSize} x \\c + ${fleetMigrations} files`, cmd: psqlScript(b, 'postgres', all), ...fleetDbs },
+    { label: 'node -e 0', cmd: nodeNothing() },
+  ])
+  const floor = sum(`node -e 0 ${nothing!.medianMs.toFixed(1)} ms + psql ${psqlAll!.medianMs.toFixed(1)} ms`, [nothing!, psqlAll!])
+  return [
+    ratio(`fleet up --parallel 1, ${what}, vs sh loop of up --url`, [p1!, shLoop!], null),
+    ratio(`fleet up --parallel 4, ${what}, vs sh loop of up --url`, [p4!, shLoop!], null),
+    ratio(`fleet up --parallel 8, ${what}, vs sh loop of up --url`, [p8!, shLoop!], null),
+    ratio(`fleet up --parallel 4, ${what}, vs one start-up + psql doing the work`, [p4!, floor], null),
+  ]
+}
+
 async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   const dir = path.join(b.tmp, 'apply1000')
   const wanted = (name: string) => only.length === 0 || only.includes(name)
@@ -350,6 +416,7 @@ async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   if (wanted('check-embedded')) results.push(await checkEmbedded(b))
   if (wanted('check-1000')) results.push(...await schemaWork(b))
   if (wanted('lint')) results.push(...await lintPending(b))
+  if (wanted('fleet')) results.push(...await fleetUp(b))
   return results
 }
 
