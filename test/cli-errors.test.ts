@@ -400,7 +400,9 @@ test('--wait retries the connection, says so, and gives up after about that long
   const started = Date.now()
   const r = await runCli(['up', '--url', UNREACHABLE, '--dir', dir, '--wait', '2'])
   const took = Date.now() - started
-  assert.ok(took >= 1500 && took < 4000, `took ${took} ms`)
+  // it waited about 2 s, then gave up; the upper bound only says it gave up (process start-up
+  // on a loaded machine takes its share)
+  assert.ok(took >= 1500 && took < 10_000, `took ${took} ms`)
   assert.equal(r.code, 5)
   assert.equal(r.stdout, '')
   const lines = r.stderr.trimEnd().split('\n')
