@@ -85,12 +85,26 @@ function files(c: Case): Record<string, string> {
   }
 }
 
-/** A database at the state before 002: the schema (and the case's earlier migration) applied. */
-async function liveBefore(t: HookScope, c: Case): Promise<{ db: FreshDatabase; dir: string }> {
+/**
+ * A database at the state before 002: the schema (and the case's earlier migration) applied;
+ * with `rows`, a row in each table, so that what grows with a table is weighed as it would be
+ * in production (on an empty table it is a warning).
+ */
+async function liveBefore(t: HookScope, c: Case, rows = true): Promise<{ db: FreshDatabase; dir: string }> {
   const db = await freshDatabase(t)
   const dir = await migrationsDir(t, files(c))
   await migrate({ url: db.url, dir, to: c.before ? '001' : '000' })
+  if (rows) await fill(db)
   return { db, dir }
+}
+
+async function fill(db: FreshDatabase): Promise<void> {
+  await db.sql.unsafe(`
+    insert into users values (1, 'a@example.com', 'A', 'x');
+    insert into orders values (1, 1, 10, 'n', '2025-02-01');
+    insert into events values (1, '2025-06-01');
+    insert into events_2026 values (1, '2026-06-01');
+    analyze users, orders, events, events_2026`)
 }
 
 // --- the second judge ----------------------------------------------------------------------------
@@ -167,13 +181,15 @@ for (const c of CASES) {
     assert.equal(r.engine, 'server')
     assert.deepEqual(found(r), [...c.expect].sort(), JSON.stringify(r.findings, null, 2))
     assert.deepEqual(r.migrations.map((m) => m.version), ['002'], 'only the pending migration is linted')
-    const errors = c.expect.filter(([rule]) => rule !== 'rows-locked' && !rule.startsWith('rename') && rule !== 'not-null-no-default')
+    // every rule is an error here but these warnings (a NOT NULL column without a default is an
+    // error on a live table with rows)
+    const errors = c.expect.filter(([rule]) => rule !== 'rows-locked' && !rule.startsWith('rename'))
     assert.equal(r.ok, errors.length === 0)
     for (const f of r.findings) assert.ok(f.file.endsWith('002_change.up.sql') && f.line >= 1 && f.column >= 1 && f.statement && f.fix, JSON.stringify(f))
 
     // the second judge, for statements that run inside a transaction
     if (!c.up.startsWith('-- tinymigrate:no-transaction')) {
-      const judged = await liveBefore(t, c)
+      const judged = await liveBefore(t, c, false)
       const seen = await observe(judged.db, c.up)
       assert.deepEqual(measured(r), seen, 'lint and pg_locks seen from another session disagree')
       // a finding's lock is the strongest write-blocking mode held on its relation at that point
@@ -257,6 +273,7 @@ test('accept comments: on the line above, after the statement, for the whole fil
     ].join('\n'),
   })
   await migrate({ url: db.url, dir, to: '000' })
+  await fill(db)
   const r = await lint({ url: db.url, dir })
   const by = (rule: string): LintFinding => r.findings.find((f) => f.rule === rule)!
   assert.equal(by('index-not-concurrent').accepted, true)
@@ -321,9 +338,15 @@ test('tinymigrate lint: findings with file:line:column and fix, exit 3 on an err
   const db = await freshDatabase(t)
   const dir = await migrationsDir(t, { '000_schema.up.sql': SCHEMA, '002_change.up.sql': 'create index orders_user on orders (user_id);\n' })
   expectExit(await cli(db, dir, 'up', '--to', '000'), 0, 'up 000')
+  // on a table with no rows, building the index takes no time: a warning
+  const empty = await cli(db, dir, 'lint')
+  expectExit(empty, 0, 'lint on an empty table')
+  assert.ok(empty.stdout.startsWith(`warning index-not-concurrent  ${dir}/002_change.up.sql:1:1\n  create index orders_user on orders (user_id);\n  builds index public.orders_user on public.orders under SHARE: writes wait until it ends; in the live database public.orders has no rows (8.0 kB): nothing waits for long there\n  fix: CREATE INDEX CONCURRENTLY`), empty.stdout)
+  await db.sql`insert into orders (id) select g from generate_series(1, 1000) g`
+  await db.sql`analyze orders`
   const r = await cli(db, dir, 'lint')
   expectExit(r, 3, 'lint with an error')
-  assert.ok(r.stdout.startsWith(`error index-not-concurrent  ${dir}/002_change.up.sql:1:1\n  create index orders_user on orders (user_id);\n  builds index public.orders_user on public.orders under SHARE: writes wait until it ends; in the live database public.orders has no rows (8.0 kB)\n  fix: CREATE INDEX CONCURRENTLY`), r.stdout)
+  assert.match(r.stdout, /^error index-not-concurrent  .*002_change\.up\.sql:1:1\n  create index orders_user on orders \(user_id\);\n  builds index public\.orders_user on public\.orders under SHARE: writes wait until it ends; in the live database public\.orders has \d+ kB, about 1\.0k rows\n  fix: CREATE INDEX CONCURRENTLY/)
   assert.match(r.stderr, /linted 1 migration on a scratch database on the server: 1 error, 0 warnings; sizes from the live database/)
 
   const json = await cli(db, dir, 'lint', '--json')
@@ -346,6 +369,7 @@ test('up --lint applies nothing when lint finds an error (exit 3, LINT_FAILED), 
   const db = await freshDatabase(t)
   const dir = await migrationsDir(t, { '000_schema.up.sql': SCHEMA, '002_change.up.sql': 'alter table orders add constraint orders_total check (total >= 0);\n' })
   expectExit(await cli(db, dir, 'up', '--to', '000'), 0, 'up 000')
+  await fill(db)
   const stopped = await cli(db, dir, 'up', '--lint')
   expectExit(stopped, 3, 'up --lint with an error')
   assert.match(stopped.stderr, /^error LINT_FAILED/m)

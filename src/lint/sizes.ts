@@ -7,8 +7,8 @@ export interface Size {
   /** Table, TOAST and indexes, partitions included. */
   bytes: number
   /**
-   * The planner's estimate (kept by VACUUM and ANALYZE); before the first of those, the count
-   * of live rows the statistics system keeps. Null when neither is known.
+   * The larger of the planner's estimate (kept by VACUUM and ANALYZE) and the count of live
+   * rows the statistics system keeps (current, also before the first ANALYZE).
    */
   rows: number | null
 }
@@ -27,7 +27,7 @@ with recursive wanted as (
   select t.root, i.inhrelid from tree t join pg_catalog.pg_inherits i on i.inhparent = t.oid
 )
 select r.schema, r.name,
-  coalesce(sum(case when c.reltuples >= 0 then c.reltuples else pg_catalog.pg_stat_get_live_tuples(c.oid) end)
+  coalesce(sum(greatest(c.reltuples, pg_catalog.pg_stat_get_live_tuples(c.oid)))
     filter (where c.relkind in ('r', 'm')), 0)::float8 as rows,
   (sum(c.relpages::int8 + coalesce(t.relpages, 0)
     + coalesce((select sum(ic.relpages) from pg_catalog.pg_index x join pg_catalog.pg_class ic on ic.oid = x.indexrelid where x.indrelid = c.oid), 0))
