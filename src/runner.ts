@@ -7,7 +7,7 @@ import {
 } from './history.js'
 import { isLockLost, type Lock } from './lock.js'
 import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.js'
-import { shapeOf } from './shape.js'
+import { shapeOf, shapeOfFile } from './shape.js'
 import { sleep } from './sleep.js'
 import { splitStatements, type Statement } from './sqltext.js'
 import { inline } from './ident.js'
@@ -185,8 +185,7 @@ function committed(ctx: RunContext, previous: MigrationFile): string {
  * transaction block is detected before anything is sent (and said so).
  */
 function decide(ctx: RunContext, file: SqlFile): { outside: boolean; statements: Statement[] } {
-  if (file.noTransaction) return { outside: true, statements: splitStatements(file.text).statements }
-  const shape = shapeOf(file.text)
+  const shape = shapeOfFile(file)
   if (shape.mode === 'unbalanced') {
     throw new TinymigrateError('SQL_FAILED', `${describeFile(file)} opens a transaction that it never commits; nothing was run.`, {
       files: [file.path],
@@ -197,6 +196,7 @@ function decide(ctx: RunContext, file: SqlFile): { outside: boolean; statements:
     })
   }
   if (shape.mode === 'statements') {
+    if (file.noTransaction) return { outside: true, statements: shape.statements }
     const say = file.section ? `Add transaction:false to its -- migrate:${file.section.name} line` : 'Add -- tinymigrate:no-transaction as its first line'
     ctx.onEvent({ type: 'warning', message: `${describeFile(file)} runs outside a transaction, statement by statement: ${shape.reason}. ${say} to say so explicitly.` })
     return { outside: true, statements: shape.statements }
@@ -245,10 +245,23 @@ async function retrying(ctx: RunContext, m: { version: string; name: string }, a
 const LOCK_NOT_AVAILABLE = '55P03'
 
 function settings(ctx: RunContext, scope: 'local' | 'session'): string {
+  return migrationSettings(ctx.timeouts, scope, ctx.searchPath)
+}
+
+/** lock_timeout and statement_timeout for migration SQL, in milliseconds (0: none). */
+export type Timeouts = RunContext['timeouts']
+
+/** The settings migration SQL runs with, for its transaction (`local`) or the session. */
+export function migrationSettings(timeouts: Timeouts, scope: 'local' | 'session', searchPath?: string): string {
   const set = scope === 'local' ? 'set local' : 'set'
-  // Numbers we computed ourselves, not user text.
-  const path = ctx.searchPath ? ` ${set} search_path = ${ctx.searchPath};` : ''
-  return `${set} lock_timeout = ${ctx.timeouts.lock}; ${set} statement_timeout = ${ctx.timeouts.statement};${path}`
+  // Numbers we computed ourselves, not user text; the search path is quoted identifiers.
+  const path = searchPath ? ` ${set} search_path = ${searchPath};` : ''
+  return `${set} lock_timeout = ${Math.round(timeouts.lock)}; ${set} statement_timeout = ${Math.round(timeouts.statement)};${path}`
+}
+
+/** Undoes the session settings of `migrationSettings`. */
+export function resetMigrationSettings(searchPath?: string): string {
+  return `reset lock_timeout; reset statement_timeout;${searchPath ? ' reset search_path;' : ''}`
 }
 
 async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, after: DbStatement[]): Promise<void> {
@@ -313,7 +326,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     }
   } finally {
     stop()
-    if (!ctx.pooled) await ctx.db.exec(`reset lock_timeout; reset statement_timeout;${ctx.searchPath ? ' reset search_path;' : ''}`).catch(() => {})
+    if (!ctx.pooled) await ctx.db.exec(resetMigrationSettings(ctx.searchPath)).catch(() => {})
   }
   const params = [...(finish.params ?? [])]
   if (direction === 'apply') params[1] = Math.round(performance.now() - started)

@@ -85,3 +85,13 @@ export function shapeOf(text: string): Shape {
   if (open) return { mode: 'unbalanced', at: open.start }
   return { mode: 'statements', statements, reason: 'it manages its own transactions (BEGIN/COMMIT/ROLLBACK) in a way that cannot run inside one transaction' }
 }
+
+/**
+ * How a migration file runs: as `shapeOf` says, except that a file marked to run outside a
+ * transaction (`-- tinymigrate:no-transaction`, dbmate's `transaction:false`) always runs
+ * statement by statement.
+ */
+export function shapeOfFile(file: { text: string; noTransaction: boolean }): Shape {
+  if (file.noTransaction) return { mode: 'statements', statements: splitStatements(file.text).statements, reason: 'it is marked to run outside a transaction' }
+  return shapeOf(file.text)
+}

@@ -6,7 +6,7 @@ import { isServerError, locateIn } from '../classify.js'
 import type { Db } from '../driver.js'
 import { TinymigrateError } from '../errors.js'
 import { label, type MigrationFile, type SqlFile } from '../files.js'
-import { shapeOf } from '../shape.js'
+import { shapeOfFile } from '../shape.js'
 import { oneLine, splitStatements } from '../sqltext.js'
 import { compare } from '../diff/compare.js'
 import { describeChange, freshDb, readScratch, replayHint, runMigrations } from '../diff/draft.js'
@@ -236,7 +236,7 @@ interface DownCheck {
  * it when it gave back the schema exactly.
  */
 async function checkDown(db: ScratchDb, file: MigrationFile, down: SqlFile, before: Catalog): Promise<DownCheck> {
-  const shape = down.noTransaction ? { mode: 'statements' as const, statements: splitStatements(down.text).statements } : shapeOf(down.text)
+  const shape = shapeOfFile(down)
   if (shape.mode === 'unbalanced') return { report: { ok: false, differences: [], error: 'it opens a transaction that it never commits' }, restored: true }
   const inTransaction = shape.mode === 'transaction'
   if (inTransaction) await db.exec('BEGIN')

@@ -6,15 +6,12 @@
 import type { Db } from '../driver.js'
 import { TinymigrateError } from '../errors.js'
 import { describeFile, type SqlFile } from '../files.js'
-import { keywords, refusedInTransaction, shapeOf } from '../shape.js'
-import { splitStatements, type Statement } from '../sqltext.js'
+import { migrationSettings, resetMigrationSettings, type Timeouts } from '../runner.js'
+import { keywords, refusedInTransaction, shapeOfFile } from '../shape.js'
+import type { Statement } from '../sqltext.js'
 import { takeSnapshot, type Snapshot } from './snapshot.js'
 
-/** lock_timeout and statement_timeout for migration SQL, in milliseconds (0: none), as `up` sets them. */
-export interface Timeouts {
-  lock: number
-  statement: number
-}
+export type { Timeouts }
 
 /** What EXPLAIN says a data statement writes: `everyRow` when it reads its table with no condition. */
 export interface DmlPlan {
@@ -53,7 +50,7 @@ export interface MeasuredMigration {
 const SAVEPOINT = 'tinymigrate_lint_explain'
 
 export async function measureMigration(db: Db, file: SqlFile, timeouts: Timeouts): Promise<MeasuredMigration> {
-  const shape = file.noTransaction ? { mode: 'statements' as const, statements: splitStatements(file.text).statements } : shapeOf(file.text)
+  const shape = shapeOfFile(file)
   if (shape.mode === 'unbalanced') {
     const error = new TinymigrateError('SQL_FAILED', `${describeFile(file)} opens a transaction that it never commits.`)
     return { file, mode: 'transaction', statements: [], existing: await takeSnapshot(db), failure: { index: 0, statement: undefined, error } }
@@ -63,14 +60,9 @@ export async function measureMigration(db: Db, file: SqlFile, timeouts: Timeouts
     : oneByOne(db, file, shape.statements, timeouts)
 }
 
-function settings(t: Timeouts, scope: 'set local' | 'set'): string {
-  // Numbers computed here, not user text.
-  return `${scope} lock_timeout = ${Math.round(t.lock)}; ${scope} statement_timeout = ${Math.round(t.statement)};`
-}
-
 async function inTransaction(db: Db, file: SqlFile, statements: Statement[], timeouts: Timeouts): Promise<MeasuredMigration> {
   await db.exec('BEGIN')
-  await db.exec(settings(timeouts, 'set local'))
+  await db.exec(migrationSettings(timeouts, 'local'))
   const existing = await takeSnapshot(db)
   const result: MeasuredMigration = { file, mode: 'transaction', statements: [], existing }
   let before = existing
@@ -105,7 +97,7 @@ async function inTransaction(db: Db, file: SqlFile, statements: Statement[], tim
  * runs bare, between two snapshots.
  */
 async function oneByOne(db: Db, file: SqlFile, statements: Statement[], timeouts: Timeouts): Promise<MeasuredMigration> {
-  await db.exec(settings(timeouts, 'set'))
+  await db.exec(migrationSettings(timeouts, 'session'))
   try {
     const existing = await takeSnapshot(db)
     const result: MeasuredMigration = { file, mode: 'statements', statements: [], existing }
@@ -136,7 +128,7 @@ async function oneByOne(db: Db, file: SqlFile, statements: Statement[], timeouts
     }
     return result
   } finally {
-    await db.exec('RESET lock_timeout; RESET statement_timeout').catch(() => {})
+    await db.exec(resetMigrationSettings()).catch(() => {})
   }
 }
 
