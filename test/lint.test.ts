@@ -318,6 +318,19 @@ test('downs: a down that undoes the up passes; one that drops the wrong thing, l
   assert.deepEqual(doc.findings.map((f) => f.rule), ['index-not-concurrent'])
 })
 
+test('down-not-inverse is accepted by a comment in the down file or the up file; words after the rule names accept nothing', async (t) => {
+  const dir = await migrationsDir(t, {
+    '001_kept.up.sql': 'create table audit (id int);\n',
+    '001_kept.down.sql': '-- tinymigrate:allow down-not-inverse: the audit table stays\nselect 1;\n',
+    '002_kept.up.sql': '-- tinymigrate:allow-file down-not-inverse\ncreate table audit2 (id int);\n',
+    '002_kept.down.sql': 'select 1;\n',
+    '003_noted.up.sql': 'create table audit3 (id int);\n',
+    '003_noted.down.sql': '-- tinymigrate:allow rename-column: unlike down-not-inverse\nselect 1;\n',
+  })
+  const r = await lint({ dir })
+  assert.deepEqual(r.findings.filter((f) => f.rule === 'down-not-inverse').map((f) => [f.version, f.accepted]), [['001', true], ['002', true], ['003', false]])
+})
+
 test('a migration that fails is reported at its line and column; the ones after it are not linted', async (t) => {
   const dir = await migrationsDir(t, {
     '000_schema.up.sql': SCHEMA,

@@ -63,3 +63,8 @@ function ownerOf(text: string, statements: Statement[], offset: number): Stateme
 export function accepts(a: Allowances, statement: Statement | undefined, rule: string): boolean {
   return a.file.has(rule) || (statement !== undefined && (a.statements.get(statement.start)?.has(rule) ?? false))
 }
+
+/** Whether any accept comment of the file, for a statement or the whole file, names `rule`. */
+export function namesRule(a: Allowances, rule: string): boolean {
+  return a.named.some((n) => n.rule === rule)
+}

@@ -14,7 +14,7 @@ import { introspect } from '../catalog/introspect.js'
 import type { Catalog } from '../catalog/model.js'
 import { withHost } from '../diff/project.js'
 import { runScript, type ScratchDb } from '../diff/scratch.js'
-import { accepts, readAllowances, type Allowances } from './allow.js'
+import { accepts, namesRule, readAllowances, type Allowances } from './allow.js'
 import { findingsOf, type Draft } from './findings.js'
 import { measureMigration, type MeasuredMigration, type Timeouts } from './measure.js'
 import { isRule, modeName, RULES, type RuleId, type Severity } from './rules.js'
@@ -156,7 +156,8 @@ async function lintOne(db: ScratchDb, file: MigrationFile, { timeouts, prelude, 
   const down = await checkDown(db, file, file.down, before)
   migration.down = down.report
   if (!down.report.ok) {
-    const allowed = /--[ \t]*tinymigrate:allow(-file)?\b[^\n]*\bdown-not-inverse\b/.test(`${up.text}\n${file.down.text}`)
+    // about the pair of files: accepted by a comment anywhere in either
+    const allowed = namesRule(allow, 'down-not-inverse') || namesRule(readAllowances(file.down.text, splitStatements(file.down.text).statements), 'down-not-inverse')
     const message = down.report.error
       ? `the down file fails after the up: ${down.report.error}`
       : `up then down does not give back the schema before the up:\n${down.report.differences.map((d) => `  ${d}`).join('\n')}`
