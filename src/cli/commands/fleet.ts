@@ -3,6 +3,7 @@
  * Each command entry hands over here when a targets flag is given.
  */
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import * as lib from '../../index.js'
 import { TinymigrateError } from '../../errors.js'
 import { targetLines } from '../../fleet/targets.js'
@@ -52,7 +53,7 @@ function atLeastOne(text: string, what: string): number {
 
 function readTargets(file: string, ctx: Context): string[] {
   try {
-    return targetLines(readFileSync(file === '-' ? 0 : `${file.startsWith('/') ? '' : `${ctx.cwd}/`}${file}`, 'utf8'))
+    return targetLines(readFileSync(file === '-' ? 0 : resolve(ctx.cwd, file), 'utf8'))
   } catch (error) {
     throw new TinymigrateError('FILE_UNREADABLE', `Cannot read the targets file ${file}: ${(error as Error).message}`, {
       files: [file],
