@@ -21,6 +21,8 @@ export interface Lock {
   guard: string
   /** A thorough check, run on its own before a migration that runs outside a transaction. */
   verify: string
+  /** Held by the session itself (an advisory lock): the session staying the same keeps it. */
+  session: boolean
   /**
    * `sessionGone`: the connection was lost, so nothing is sent on it (a query on a session that
    * is gone may never be answered). An advisory lock ended with its session; a lease stops its
@@ -124,6 +126,7 @@ end $tinymigrate$;`
     key,
     guard,
     verify,
+    session: true,
     async release(options) {
       if (options?.sessionGone) return
       // After a reconnect this is another session, which holds nothing: unlocking there would
@@ -217,6 +220,7 @@ end $tinymigrate$;`
     key: 0n,
     guard,
     verify: guard,
+    session: false,
     async release(options) {
       clearInterval(beat)
       await side?.close().catch(() => {})

@@ -41,6 +41,12 @@ export interface RunContext {
    * identifiers joined by commas. Set per transaction, like the timeouts.
    */
   searchPath?: string
+  /**
+   * The chain that links this run's transactions on its session (see `opening`): a random
+   * token, and the number of the last transaction that set it (undefined: not set yet, or
+   * something outside a transaction may have reset it).
+   */
+  chain: { token: string; at: number | undefined }
 }
 
 export interface StepResult {
@@ -87,6 +93,58 @@ function lockCheck(ctx: RunContext, thorough: boolean): string {
   return ctx.lock ? (thorough ? ctx.lock.verify : ctx.lock.guard) : ''
 }
 
+/** Whether this run links its transactions with a session setting (see `opening`). */
+function chained(ctx: RunContext): boolean {
+  return !ctx.pooled && (ctx.lock?.session ?? true)
+}
+
+const CHAIN = 'tinymigrate.chain'
+const CHAIN_BROKEN = 'tinymigrate: the chain of this run was broken'
+
+/**
+ * What a migration's transaction starts with: its settings, then the proof that it may run.
+ * `step` counts the transactions written before this one in the same round trip; `previous`
+ * is the migration just before it there.
+ *
+ * On a session of its own, the proof is a chain: each transaction checks a session setting that
+ * the one before it set, and sets the next value. A setting made in a transaction that aborts
+ * reverts with it, so after a failure every later transaction of a pipelined batch fails at its
+ * first statement; a replaced session (a reconnect, a transaction pooler) has no such setting,
+ * which is what the per-migration lock guard checks; and it is one trivial SELECT, where the
+ * settings, the guard's PL/pgSQL block and a look at history's row of the predecessor cost
+ * about 0.2 ms of server time per migration. The first transaction of a run (and the first
+ * after SQL that ran outside a transaction) sets the chain after the lock check instead.
+ * Behind a transaction pooler (lease mode) session settings do not last: there the lease guard
+ * and the predecessor's history row do it.
+ */
+function opening(ctx: RunContext, step: number, thorough: boolean, previous: MigrationFile | undefined): string {
+  if (!chained(ctx)) return settings(ctx, 'local') + lockCheck(ctx, thorough) + (previous ? committed(ctx, previous) : '')
+  const base = ctx.chain.at
+  const values = [`${ctx.chain.token}:${(base ?? 0) + step}`, `${ctx.chain.token}:${(base ?? 0) + step + 1}`].map((v) => inline('$1', [v]))
+  const set = [
+    `pg_catalog.set_config('lock_timeout', '${Math.round(ctx.timeouts.lock)}', true)`,
+    `pg_catalog.set_config('statement_timeout', '${Math.round(ctx.timeouts.statement)}', true)`,
+    ...(ctx.searchPath ? [`pg_catalog.set_config('search_path', ${inline('$1', [ctx.searchPath])}, true)`] : []),
+  ]
+  // The first of a batch with nothing before it in this run: nothing to check yet.
+  const link = base === undefined && step === 0
+    ? `pg_catalog.set_config('${CHAIN}', ${values[1]}, false)`
+    : `(case when pg_catalog.current_setting('${CHAIN}', true) = ${values[0]}
+   then pg_catalog.length(pg_catalog.set_config('${CHAIN}', ${values[1]}, false))::text
+   else '${CHAIN_BROKEN}' end)::int`
+  return (thorough || base === undefined ? lockCheck(ctx, thorough) : '') + `\nselect ${[...set, link].join(', ')};`
+}
+
+/** A chain check that failed first: the transactions before it committed, but the session lost its setting. */
+function chainBroken(error: unknown): boolean {
+  return String((error as { message?: unknown })?.message ?? '').includes(CHAIN_BROKEN)
+}
+
+/** After `count` transactions of the chain committed. */
+function advance(ctx: RunContext, count: number): void {
+  if (count > 0 && chained(ctx)) ctx.chain.at = (ctx.chain.at ?? 0) + count
+}
+
 /** Where a failed statement was sent from, for the error's file:line:column. */
 function sentOf(statement: Statement | undefined): { base: number; text: string } | undefined {
   return statement ? { base: statement.start, text: statement.text } : undefined
@@ -125,15 +183,16 @@ export interface Planned {
  * its history row, and each one's prefix checks that the one before it committed, so after a
  * failure nothing further takes effect. Returns the results of those that committed; a failure
  * is thrown as applyMigration would throw it, except a lock timeout, which ends the batch early
- * (the caller retries that migration on its own).
+ * (`retry`: the caller retries that migration on its own), and a broken chain, which ends it
+ * early too (the caller goes on from there).
  */
-export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<StepResult[]> {
+export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<{ done: StepResult[]; retry: boolean }> {
   const batch = plans.map((p) => p.m)
   const list = plans.map(({ m, statements }, i) => {
     const previous = batch[i - 1]
     const thorough = previous ? unlocksAdvisory(previous.up.text) : !!ctx.verifyNext
     return {
-      prefix: settings(ctx, 'local') + lockCheck(ctx, thorough) + (previous ? committed(ctx, previous) : ''),
+      prefix: opening(ctx, i, thorough, previous),
       script: statements.map((st) => st.text),
       after: [recordApplied(ctx.history, recordInput(m))],
     }
@@ -158,13 +217,22 @@ export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<Ste
   try {
     await ctx.db.transactions(list, committedAt)
     ctx.verifyNext = unlocksAdvisory(batch[batch.length - 1]!.up.text)
-    return results
+    advance(ctx, results.length)
+    return { done: results, retry: false }
   } catch (error) {
+    advance(ctx, results.length)
     if (!(error instanceof PartError)) throw error
+    if (error.part === 'prefix' && chainBroken(error.cause)) {
+      // Those before it committed, then the session lost the setting (a RESET ALL in a
+      // migration, or another session): the rest go on after the thorough lock check.
+      ctx.chain.at = undefined
+      ctx.verifyNext = true
+      return { done: results, retry: false }
+    }
     const m = batch[error.at]!
     const failedStatement = error.part === 'script' ? plans[error.at]!.statements[error.index] : undefined
     const failed = failure(ctx, m, m.up, 'apply', error.cause, sentOf(failedStatement), error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
-    if (failed.sqlState === LOCK_NOT_AVAILABLE && ctx.retries > 0 && !ctx.signal?.aborted) return results
+    if (failed.sqlState === LOCK_NOT_AVAILABLE && ctx.retries > 0 && !ctx.signal?.aborted) return { done: results, retry: true }
     throw failed
   } finally {
     watch?.stop()
@@ -268,9 +336,16 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
   const stop = cancelOnAbort(ctx)
   const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
   try {
-    await ctx.db.transaction(settings(ctx, 'local') + lockCheck(ctx, !!ctx.verifyNext), statements.map((s) => s.text), after)
+    await ctx.db.transaction(opening(ctx, 0, !!ctx.verifyNext, undefined), statements.map((s) => s.text), after)
     ctx.verifyNext = statements.some((st) => unlocksAdvisory(st.text))
+    advance(ctx, 1)
   } catch (error) {
+    if (error instanceof PartError && error.part === 'prefix' && chainBroken(error.cause) && ctx.chain.at !== undefined) {
+      // The session lost the setting since the last transaction: check the lock thoroughly, again.
+      ctx.chain.at = undefined
+      ctx.verifyNext = true
+      return runInside(ctx, m, file, statements, direction, after)
+    }
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
     const failed = error instanceof PartError && part === 'script' ? statements[error.index] : undefined
@@ -306,8 +381,10 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
     })
   }
   if (ctx.lock) await guarded(ctx, m, file, direction)
-  // Whatever happens below ran outside our transaction and could release the lock.
+  // Whatever happens below ran outside our transaction and could release the lock, or reset
+  // the session's settings.
   ctx.verifyNext = true
+  ctx.chain.at = undefined
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
@@ -490,12 +567,12 @@ export async function applyAll(ctx: RunContext, todo: MigrationFile[]): Promise<
       running.catch(() => {})
       await new Promise((resolve) => setImmediate(resolve))
       const next = nextBatch(todo, i + batch.length)
-      const done = await running
+      const { done, retry } = await running
       applied.push(...done)
       i += done.length
       if (done.length === batch.length) upcoming = next
       // A lock timeout ended the batch early: that migration goes on its own, with retries.
-      if (done.length < batch.length) {
+      if (retry) {
         stopIfAborted(ctx)
         applied.push(await applyMigration(ctx, todo[i]!, 1))
         ctx.applied.push(label(todo[i]!))

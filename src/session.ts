@@ -2,6 +2,7 @@
 // opened together and always closed together; failures of tinymigrate's own statements pass
 // through the one classifier. Every API function that touches a database runs inside one; a
 // fleet is many of them.
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { BlockerWatcher } from './blockers.js'
 import { classify } from './classify.js'
@@ -144,5 +145,6 @@ export function runContext(s: Session, options: Options): RunContext {
     watcher: s.watcher,
     pooled: options.lockMode === 'lease',
     searchPath: options.searchPath?.length ? options.searchPath.map(quoteIdent).join(', ') : undefined,
+    chain: { token: randomBytes(6).toString('hex'), at: undefined },
   }
 }

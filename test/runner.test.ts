@@ -8,6 +8,7 @@ import postgres from 'postgres'
 import {
   current, history, migrate, redo, repair, rollback, stamp, status, verify,
 } from '../src/index.js'
+import type { TinymigrateError } from '../src/errors.js'
 import { rejection } from './assertions.js'
 import { events, freshDatabase, migrationsDir, rewrite, sha256 } from './helpers.js'
 
@@ -493,7 +494,7 @@ test('MISSING_DOWN when neither a down file nor a stored copy exists, before any
 
   const error = await rejection(rollback({ url: db.url, dir, count: 2 }))
   assert.equal(error.code, 'MISSING_DOWN')
-  assert.deepEqual(error.files, ['002_posts'])
+  assert.deepEqual(error.files, [path.join(dir, '002_posts.down.sql')], 'a path, as every error names files')
   assert.deepEqual(error.reverted, [])
   assert.match(error.message, /Nothing was reverted/)
   // 003 has a down file and comes first, yet it was not reverted either
@@ -993,4 +994,40 @@ test('a lock timeout inside a batch: the migrations before it stay, it is retrie
   // Every migration started once more than it failed, and finished exactly once.
   const done = seen.list.filter((e) => e.type === 'apply-done').map((e) => 'version' in e && e.version)
   assert.deepEqual(done, ['001', '002', '003', '004', '005'])
+})
+
+test('a migration that fails at COMMIT (a deferred constraint) stops its batch: nothing after it takes effect', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, {
+    '001_parent.up.sql': 'create table parent (id int primary key);\n',
+    '002_child.up.sql': 'create table child (parent int references parent deferrable initially deferred);\ninsert into child values (42);\n',
+    '003_c.up.sql': 'create table c (id int);\n',
+    '004_d.up.sql': 'create table d (id int);\n',
+  })
+  await assert.rejects(migrate({ url: db.url, dir }), (error: TinymigrateError) => {
+    assert.equal(error.code, 'SQL_FAILED')
+    assert.equal(error.sqlState, '23503')
+    assert.deepEqual(error.applied, ['001_parent'])
+    return true
+  })
+  assert.deepEqual(await versions(db.sql), ['001'])
+  const [row] = await db.sql`select to_regclass('child')::text as child, to_regclass('c')::text as c, to_regclass('d')::text as d`
+  assert.deepEqual(row, { child: null, c: null, d: null })
+})
+
+test('a migration that runs RESET ALL does not stop the ones after it in its batch', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, {
+    '001_a.up.sql': 'create table a (id int);\n',
+    '002_reset.up.sql': 'reset all;\ncreate table b (id int);\n',
+    '003_c.up.sql': 'create table c (id int);\n',
+    '004_d.up.sql': 'create table d (id int);\n',
+  })
+  const seen = events()
+  const result = await migrate({ url: db.url, dir, onEvent: seen.onEvent })
+  assert.deepEqual(result.applied.map((s) => s.version), ['001', '002', '003', '004'])
+  assert.deepEqual(await versions(db.sql), ['001', '002', '003', '004'])
+  assert.deepEqual(seen.list.filter((e) => e.type === 'warning'), [])
+  const done = seen.list.filter((e) => e.type === 'apply-done').map((e) => 'version' in e && e.version)
+  assert.deepEqual(done, ['001', '002', '003', '004'], 'each finished once')
 })
