@@ -194,10 +194,14 @@ async function downSources(s: Session, todo: Entry[]): Promise<RevertSource[]> {
   }
   const missing = todo.filter((_, i) => sources[i] === undefined)
   if (missing.length > 0) {
-    const expected = missing.map((e) => `  ${!e.file ? label(e) : e.file.up.section ? `${e.file.up.path} (a -- migrate:down section)` : e.file.up.path.replace(/\.up\.sql$/, '.down.sql')}`).join('\n')
+    // The file to write (or, for a dbmate file, the file to add the section to), as other errors
+    // name files: the migrations directory joined with the name. An applied migration whose files
+    // are gone has no path; it is named by its label.
+    const where = missing.map((e) => (!e.file ? label(e) : e.file.up.section ? e.file.up.path : e.file.up.path.replace(/\.up\.sql$/, '.down.sql')))
+    const expected = missing.map((e, i) => `  ${where[i]}${e.file?.up.section ? ' (a -- migrate:down section)' : ''}`).join('\n')
     const oneFile = missing.some((e) => e.file?.up.section)
     throw new TinymigrateError('MISSING_DOWN', `No down migration for:\n${expected}\nNeither that ${oneFile ? 'section' : '.down.sql file'} nor a copy stored in history exists. Nothing was reverted.`, {
-      files: missing.map((e) => label(e)),
+      files: where,
       next: oneFile
         ? 'Add a -- migrate:down line and the SQL that undoes the migration at the end of its file, then run the command again.'
         : `Write the missing .down.sql file${missing.length > 1 ? 's' : ''} next to the up file, then run the command again.`,

@@ -321,7 +321,7 @@ const cases: Case[] = [
       const before = await snapshot(target)
       const error = await rejection(rollback({ ...o, dir, count: 2 }))
       assert.equal(error.code, 'MISSING_DOWN')
-      assert.deepEqual(error.files, ['002_posts'])
+      assert.deepEqual(error.files, [path.join(dir, '002_posts.down.sql')], 'a path, as every error names files')
       assert.deepEqual(error.reverted, [])
       assert.deepEqual(await snapshot(target), before, '003 has a down file and comes first, yet was not reverted either')
     },
