@@ -5,7 +5,13 @@
 // user:password@ in a URL; the password may hold '/' and ':' when it is not percent-encoded,
 // so it runs to the last '@' before white space.
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s]*)(@)/gi
-const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi
+// password=… in a query string or a libpq keyword string; sslpassword and PGPASSWORD too. The
+// value runs to white space, '&', '#' or '"' (the end of a JSON string; a URL writes '"' in a
+// query as %22). Punctuation right before white space or the end belongs to the message: the
+// ": " of "Cannot connect to <url>: …", a full stop. Remembered passwords are replaced whole
+// before this runs, so a password that ends in such punctuation still does not show it.
+const KEYWORD_PASSWORD = /(\b(?:ssl|pg)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&#"]+?(?=[:;,.)\]']*(?:[\s&#"]|$)))/gi
+const QUERY_SECRETS = ['password', 'sslpassword']
 // Words a password may equal that must not be blanked out everywhere they appear.
 const COMMON = new Set(['postgres', 'postgresql', 'password', 'true', 'false', 'null'])
 
@@ -27,9 +33,9 @@ export function rememberSecret(secret: string | undefined, user?: string): void 
 }
 
 export function redact(text: string): string {
-  let out = text.replace(URL_PASSWORD, '$1***$3').replace(KEYWORD_PASSWORD, '$1***')
+  let out = text
   for (const secret of known) out = out.split(secret).join('***')
-  return out
+  return out.replace(URL_PASSWORD, '$1***$3').replace(KEYWORD_PASSWORD, '$1***')
 }
 
 /** A URL as it may be shown: the password replaced by `***`. */
@@ -39,6 +45,9 @@ export function redactUrl(url: string): string {
     if (u.password) {
       rememberSecret(u.password, u.username)
       u.password = '***'
+    }
+    for (const key of QUERY_SECRETS) {
+      for (const value of u.searchParams.getAll(key)) rememberSecret(value, u.username)
     }
     return redact(u.toString())
   } catch {
