@@ -97,11 +97,19 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
 }
 
 
+/**
+ * The first SIGINT or SIGTERM stops the run: the current migration is rolled back and the lock
+ * released. Only a second SIGINT, a person pressing Ctrl-C again, quits at once. A repeated
+ * SIGTERM does not: `docker stop` and Kubernetes follow theirs with a SIGKILL, not another, and a
+ * Ctrl-C in `docker run -it` reaches this process both from the terminal (SIGINT) and through the
+ * entrypoint shell that passes signals on (SIGTERM), which must not cut the rollback short.
+ */
 function onSignals(controller: AbortController, stderr: (t: string) => void): () => void {
-  let count = 0
+  let signals = 0
+  let interrupts = 0
   const handler = (signal: NodeJS.Signals) => {
-    count++
-    if (count > 1) process.exit(130)
+    if (signal === 'SIGINT' && ++interrupts > 1) process.exit(130)
+    if (++signals > 1) return
     stderr(`\n${signal === 'SIGINT' ? 'interrupted' : signal}: rolling back the current migration and releasing the lock (press Ctrl-C again to quit at once)\n`)
     controller.abort()
   }
