@@ -49,13 +49,11 @@ function withCodeCache(dir) {
     return import(specifier)
   }
   process.on('exit', () => {
-    if (flagsChanged) return
+    // A cache that was used is kept as it is: making new data to compare costs more (10 to 20 ms)
+    // than the functions it would add (an error path not taken before, say) save later.
+    if (flagsChanged || (cachedData && !script.cachedDataRejected)) return
     try {
-      // What was read from the cache is in the new data too: it grows when a run of the command
-      // compiles more (another error path, say). From run to run the size can differ by a few
-      // bytes: not worth a write.
       const data = script.createCachedData()
-      if (cachedData && !script.cachedDataRejected && data.length < cachedData.length * 1.02) return
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
       // Written whole and then renamed: a run starting meanwhile reads the old file or the new one.
       const temp = `${file}.${process.pid}.tmp`
