@@ -195,16 +195,8 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
     })
   }
   if (ones.size > 0 && (ups.size > 0 || downs.size > 0)) throw mixedFormats(dir, [...ups.values(), ...downs.values()], [...ones.values()])
-  const duplicates: string[] = []
-  for (const map of [ups, downs, ones]) {
-    for (const list of map.values()) if (list.length > 1) duplicates.push(list.map((e) => join(dir, e.file)).join(' and '))
-  }
-  if (duplicates.length > 0) {
-    throw new TinymigrateError('DUPLICATE_VERSION', `Two files share a version (001 and 1 are the same version):\n${duplicates.map((d) => '  ' + d).join('\n')}`, {
-      files: duplicates.flatMap((d) => d.split(' and ')),
-      next: 'Give one of them a new version (tinymigrate new <name> picks the next free one).',
-    })
-  }
+  const duplicates = duplicateVersions(dir, [ups, downs, ones], ones.size > 0)
+  if (duplicates) throw duplicates
   const orphans = [...downs.keys()].filter((id) => !ups.has(id)).map((id) => join(dir, downs.get(id)![0]!.file))
   if (orphans.length > 0) {
     throw new TinymigrateError('ORPHAN_DOWN', `Down file${orphans.length > 1 ? 's' : ''} without an up file:\n${orphans.map((o) => '  ' + o).join('\n')}`, {
@@ -231,6 +223,50 @@ export function collectMigrations(dir: string, names: string[], read: (file: str
     migrations.push({ version, id, name, up: sections.up, down: sections.down, checksum: checksum(sections.up.text) })
   }
   return migrations.sort((a, b) => compareVersions(a.id, b.id))
+}
+
+/**
+ * Files that share a version, one line per version. "001 and 1 are the same version" is said only
+ * when the spellings differ; two files both written 004 are plainly two files with version 004.
+ */
+function duplicateVersions(dir: string, maps: Map<string, { file: string; version?: string; parsed?: ParsedName }[]>[], oneFile: boolean): TinymigrateError | undefined {
+  const byId = new Map<string, { path: string; version: string }[]>()
+  const written: string[] = []
+  for (const map of maps) {
+    for (const [id, list] of map) {
+      for (const e of list) written.push(e.version ?? e.parsed!.version)
+      if (list.length < 2) continue
+      const group = byId.get(id) ?? []
+      group.push(...list.map((e) => ({ path: join(dir, e.file), version: e.version ?? e.parsed!.version })))
+      byId.set(id, group)
+    }
+  }
+  if (byId.size === 0) return undefined
+  const groups = [...byId.entries()].sort(([a], [b]) => compareVersions(a, b)).map(([, g]) => g.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+  const lines = groups.map((g) => {
+    const paths = g.map((e) => e.path)
+    const spellings = [...new Set(g.map((e) => e.version))].sort()
+    return spellings.length === 1
+      ? `${and(paths)} ${paths.length === 2 ? 'both' : 'all'} have version ${spellings[0]}`
+      : `${and(paths)} have the same version (${and(spellings)} are the same version)`
+  })
+  // The next free versions: after the newest, in the width the newest is written in.
+  let newest = written[0]!
+  for (const v of written) if (compareVersions(v, newest) > 0 || (compareVersions(v, newest) === 0 && v.length > newest.length)) newest = v
+  const free = groups.map((_, i) => (BigInt(newest) + BigInt(i + 1)).toString().padStart(newest.length, '0'))
+  const count = groups.reduce((n, g) => n + g.length, 0)
+  const rename = oneFile ? 'rename its file to <version>_<name>.sql' : 'rename its .up.sql and .down.sql to <version>_<name>'
+  return new TinymigrateError('DUPLICATE_VERSION', `${count === 2 ? 'Two' : count} migration files have the same version:\n${lines.map((l) => '  ' + l).join('\n')}`, {
+    files: groups.flatMap((g) => g.map((e) => e.path)),
+    next: groups.length === 1
+      ? `Renumber the one that no database has applied yet to the next free version, ${free[0]}: ${rename.replace('<version>', free[0]!)}.`
+      : `Renumber one migration of each version (the one that no database has applied yet) to the next free versions, ${and(free)}: ${rename}.`,
+  })
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function and(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }
 
 /** One folder, one format: which files are which, and the two ways to make it one. */

@@ -160,15 +160,32 @@ test('collectMigrations: a migration without a down file has down undefined', ()
   assert.equal(migrations[0]!.down, undefined)
 })
 
-test('collectMigrations: 1 and 001 are a duplicate version', () => {
+test('collectMigrations: 1 and 001 are a duplicate version, and the message says why', () => {
   const { read, reads } = reader()
   throwsCode(() => collectMigrations(dir, ['001_b.up.sql', '1_a.up.sql'], read), 'DUPLICATE_VERSION', (e) => {
-    assert.match(e.message, /migrations\/001_b\.up\.sql/)
-    assert.match(e.message, /migrations\/1_a\.up\.sql/)
-    assert.deepEqual([...e.files].sort(), ['migrations/001_b.up.sql', 'migrations/1_a.up.sql'])
-    assert.match(e.next ?? '', /new version/)
+    assert.equal(e.message, 'Two migration files have the same version:\n  migrations/001_b.up.sql and migrations/1_a.up.sql have the same version (001 and 1 are the same version)')
+    assert.deepEqual(e.files, ['migrations/001_b.up.sql', 'migrations/1_a.up.sql'])
+    assert.equal(e.next, 'Renumber the one that no database has applied yet to the next free version, 002: rename its .up.sql and .down.sql to 002_<name>.')
   })
   assert.deepEqual(reads, [], 'nothing is read before the names are known to be good')
+})
+
+test('collectMigrations: 004_d and 004_e both have version 004, said plainly, with the next free version', () => {
+  const names = ['001_a.up.sql', '002_b.up.sql', '003_c.up.sql', '004_d.up.sql', '004_e.up.sql']
+  throwsCode(() => collectMigrations(dir, names, reader().read), 'DUPLICATE_VERSION', (e) => {
+    assert.equal(e.message, 'Two migration files have the same version:\n  migrations/004_d.up.sql and migrations/004_e.up.sql both have version 004')
+    assert.doesNotMatch(e.message, /are the same version/)
+    assert.deepEqual(e.files, ['migrations/004_d.up.sql', 'migrations/004_e.up.sql'])
+    assert.equal(e.next, 'Renumber the one that no database has applied yet to the next free version, 005: rename its .up.sql and .down.sql to 005_<name>.')
+  })
+})
+
+test('collectMigrations: two pairs with one version are one line; the next free version is after the newest, in its width', () => {
+  const names = ['004_d.down.sql', '004_d.up.sql', '004_e.down.sql', '004_e.up.sql', '009_z.up.sql']
+  throwsCode(() => collectMigrations(dir, names, reader().read), 'DUPLICATE_VERSION', (e) => {
+    assert.equal(e.message, '4 migration files have the same version:\n  migrations/004_d.down.sql, migrations/004_d.up.sql, migrations/004_e.down.sql and migrations/004_e.up.sql all have version 004')
+    assert.match(e.next ?? '', /the next free version, 010: rename its \.up\.sql and \.down\.sql to 010_<name>\.$/)
+  })
 })
 
 test('collectMigrations: two down files for one version are a duplicate', () => {
@@ -181,9 +198,15 @@ test('collectMigrations: two down files for one version are a duplicate', () => 
 })
 
 test('collectMigrations: every duplicate is named at once', () => {
-  const names = ['001_a.up.sql', '1_b.up.sql', '002_c.up.sql', '02_d.up.sql']
+  const names = ['001_a.up.sql', '1_b.up.sql', '002_c.up.sql', '002_d.up.sql']
   throwsCode(() => collectMigrations(dir, names, reader().read), 'DUPLICATE_VERSION', (e) => {
     assert.equal(e.files.length, 4)
+    assert.equal(e.message, [
+      '4 migration files have the same version:',
+      '  migrations/001_a.up.sql and migrations/1_b.up.sql have the same version (001 and 1 are the same version)',
+      '  migrations/002_c.up.sql and migrations/002_d.up.sql both have version 002',
+    ].join('\n'))
+    assert.equal(e.next, 'Renumber one migration of each version (the one that no database has applied yet) to the next free versions, 003 and 004: rename its .up.sql and .down.sql to <version>_<name>.')
   })
 })
 
