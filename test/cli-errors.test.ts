@@ -167,13 +167,26 @@ test('two files with one version (1 and 001) are a duplicate (exit 2)', async (t
   const dir = await migrationsDir(t, { '1_a.up.sql': 'select 1;\n', '001_b.up.sql': 'select 1;\n' })
   expectError(await cli(db, dir, 'up'), 2, [
     'error DUPLICATE_VERSION',
-    '  Two files share a version (001 and 1 are the same version):',
-    `    ${dir}/001_b.up.sql and ${dir}/1_a.up.sql`,
-    '  Give one of them a new version (tinymigrate new <name> picks the next free one).',
+    '  Two migration files have the same version:',
+    `    ${dir}/001_b.up.sql and ${dir}/1_a.up.sql have the same version (001 and 1 are the same version)`,
+    '  Renumber the one that no database has applied yet to the next free version, 002: rename its .up.sql and .down.sql to 002_<name>.',
     '',
   ].join('\n'))
   const doc = jsonError(await cli(db, dir, 'up', '--json'), 2, 'DUPLICATE_VERSION')
   assert.deepEqual(doc.error.files, [`${dir}/001_b.up.sql`, `${dir}/1_a.up.sql`])
+})
+
+test('two files both written 004 say so plainly, without "(004 and 004 are the same version)"', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, { '003_c.up.sql': 'select 1;\n', '004_d.up.sql': 'select 1;\n', '004_e.up.sql': 'select 1;\n' })
+  expectError(await cli(db, dir, 'up'), 2, [
+    'error DUPLICATE_VERSION',
+    '  Two migration files have the same version:',
+    `    ${dir}/004_d.up.sql and ${dir}/004_e.up.sql both have version 004`,
+    '  Renumber the one that no database has applied yet to the next free version, 005: rename its .up.sql and .down.sql to 005_<name>.',
+    '',
+  ].join('\n'))
+  assert.equal(await historyVersions(db), null)
 })
 
 test('a down file without its up file (exit 2)', async (t) => {
@@ -345,6 +358,9 @@ test('down with neither a down file nor a stored copy is MISSING_DOWN (exit 3) a
     '  Write the missing .down.sql file next to the up file, then run the command again.',
     '',
   ].join('\n'))
+  // files holds paths, as every other error's does: the down file to write
+  const doc = jsonError(await cli(db, dir, 'down', '--json'), 3, 'MISSING_DOWN')
+  assert.deepEqual(doc.error.files, [`${dir}/001_a.down.sql`])
   assert.deepEqual(await historyVersions(db), ['001'])
   assert.deepEqual(await tables(db), ['a'])
 })
@@ -393,6 +409,24 @@ test('an unreachable database fails fast with exit 5 and hides the password', as
   assert.equal(json.stderr, '')
   assert.equal(doc.error.message, 'Cannot connect to postgres://u:***@127.0.0.1:1/x: connection refused (is the server running and listening on that port?)')
   assertNoSecret(json, 'secret', 'unreachable --json')
+})
+
+test('a password in the URL\'s query string is hidden, and the message around it is kept', async (t) => {
+  const dir = await migrationsDir(t, { '001_a.up.sql': 'select 1;\n' })
+  const refused = 'connection refused (is the server running and listening on that port?)'
+  const urls: [string, string, string][] = [
+    ['postgres://u@127.0.0.1:1/x?password=Qp-secret-1', 'Qp-secret-1', 'postgres://u@127.0.0.1:1/x?password=***'],
+    ['postgres://u@127.0.0.1:1/x?sslmode=disable&sslpassword=Qp-secret-2&password=Qp-secret-3', 'Qp-secret-', 'postgres://u@127.0.0.1:1/x?sslmode=disable&sslpassword=***&password=***'],
+    ['postgres://u@127.0.0.1:1/x?password=Qp%3Asecret%2F4&application_name=a', 'Qp', 'postgres://u@127.0.0.1:1/x?password=***&application_name=a'],
+  ]
+  for (const [url, secret, shown] of urls) {
+    const r = await runCli(['status', '--url', url, '--dir', dir])
+    expectError(r, 5, `error CONNECT_FAILED\n  Cannot connect to ${shown}: ${refused}\n  If the server is still starting (containers), add --wait 30.\n`)
+    assertNoSecret(r, secret, url)
+    const json = await runCli(['status', '--url', url, '--dir', dir, '--json'])
+    assert.equal(jsonError(json, 5, 'CONNECT_FAILED').error.message, `Cannot connect to ${shown}: ${refused}`)
+    assertNoSecret(json, secret, `${url} --json`)
+  }
 })
 
 test('--wait retries the connection, says so, and gives up after about that long (exit 5)', async (t) => {
@@ -475,6 +509,13 @@ test('usage errors exit 2 and say what to run instead', async (t) => {
     [['up', '1', '--to', '1'], 'error USAGE\n  Give either N or --to, not both.\n  Run tinymigrate --help.\n'],
     [['down', '1', '--all'], 'error USAGE\n  Give one of N, --to or --all.\n  Run tinymigrate --help.\n'],
     [['down', '1', '2'], 'error USAGE\n  Too many arguments for down: 1 2.\n  Run tinymigrate down --help.\n'],
+    // a step count signed the other way names the command that goes that way
+    [['up', '-1'], 'error USAGE\n  up -1 goes the wrong way: up only applies migrations.\n  To roll back one migration, run tinymigrate down 1.\n'],
+    [['migrate', '-2'], 'error USAGE\n  migrate -2 goes the wrong way: migrate only applies migrations.\n  To roll back 2 migrations, run tinymigrate down 2.\n'],
+    [['upgrade', '-1'], 'error USAGE\n  upgrade -1 goes the wrong way: upgrade only applies migrations.\n  To roll back one migration, run tinymigrate downgrade -1.\n'],
+    [['down', '+1'], 'error USAGE\n  down +1 goes the wrong way: down only rolls migrations back.\n  To apply one migration, run tinymigrate up 1.\n'],
+    [['downgrade', '+3'], 'error USAGE\n  downgrade +3 goes the wrong way: downgrade only rolls migrations back.\n  To apply 3 migrations, run tinymigrate upgrade +3.\n'],
+    [['down', '-0'], 'error USAGE\n  N must be a positive whole number, not "-0".\n  Run tinymigrate --help.\n'],
     [['frobnicate'], 'error USAGE\n  Unknown command "frobnicate".\n  Run tinymigrate --help for the list of commands.\n'],
     [[], 'error USAGE\n  No command given.\n  Run tinymigrate --help for the list of commands.\n'],
     [['stamp'], 'error USAGE\n  stamp needs a target: a version, head or base.\n  Example: tinymigrate stamp head\n'],

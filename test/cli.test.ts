@@ -168,6 +168,11 @@ test('Alembic spellings: upgrade head / +1 / V, downgrade -1 / base / V, migrate
   expectOk(await cli(db, dir, 'upgrade', '+2'), 'applied  003_c  (T)\ncurrent: 003\n')
   expectOk(await cli(db, dir, 'downgrade', '-2'), 'reverted 003_c  (T)\nreverted 002_b  (T)\ncurrent: 001\n')
   assert.deepEqual(await tables(db), ['a'])
+  // Alembic's signs work with tinymigrate's own names too: `down -1` is one step back
+  expectOk(await cli(db, dir, 'up', '+2'), 'applied  002_b  (T)\napplied  003_c  (T)\ncurrent: 003\n')
+  expectOk(await cli(db, dir, 'down', '-1'), 'reverted 003_c  (T)\ncurrent: 002\n')
+  expectOk(await cli(db, dir, 'migrate', '+1'), 'applied  003_c  (T)\ncurrent: 003\n')
+  expectOk(await cli(db, dir, 'rollback', '-2'), 'reverted 003_c  (T)\nreverted 002_b  (T)\ncurrent: 001\n')
 })
 
 test('redo reverts the newest migration and applies it again', async (t) => {
@@ -497,6 +502,8 @@ test('--help: top level lists every command; each command has usage, a sentence,
   assert.match(top.stdout, /upgrade head, upgrade \+1, downgrade -1, downgrade base, revision -m <name>/)
   assert.match(top.stdout, /^  --version +print the version$/m)
   assert.deepEqual(await runCli(['-h']), top)
+  // a bare `tinymigrate` shows the same help, on stdout, and exits 0
+  assert.deepEqual(await runCli([]), top)
 
   for (const c of ALL_COMMANDS) {
     const r = await runCli([c, '--help'])

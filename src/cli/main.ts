@@ -76,7 +76,8 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return 0
     }
     if (!parsed.command) {
-      if (parsed.flags.help) { stdout(mainHelp()); return 0 }
+      // A bare `tinymigrate` asks what it can do: the help, as golang-migrate and dbmate answer.
+      if (parsed.flags.help || argv.length === 0) { stdout(mainHelp()); return 0 }
       throw usage('No command given.', 'Run tinymigrate --help for the list of commands.')
     }
     const { command } = parsed

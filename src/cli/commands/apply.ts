@@ -13,7 +13,7 @@ export const up: Command = {
   name: 'up',
   aliases: [{ name: 'upgrade', usage: 'tinymigrate upgrade head | +N | VERSION' }, { name: 'migrate' }],
   usage: 'tinymigrate up [N] [--to VERSION]',
-  summary: 'Apply pending migrations: all of them, the next N, or up to and including VERSION.',
+  summary: 'Apply pending migrations: all of them, the next N (+N too, as in Alembic), or up to and including VERSION.',
   options: [
     '--to <version>         apply up to and including this version', DRY_RUN, '--allow-out-of-order   apply pending migrations older than the newest applied one',
     '--lint                 lint the pending migrations first (tinymigrate lint); apply nothing if it finds an error (exit 3)',
@@ -25,15 +25,17 @@ export const up: Command = {
   flags: ['to', 'dry-run', 'allow-out-of-order', 'lock-timeout', 'lock-mode', 'lint', 'shadow-url', 'prelude', 'strict', ...SAFETY_FLAGS, ...FLEET_FLAGS],
   async run(args, ctx) {
     const f = args.flags
-    const fleet = isFleet(f)
-    const request: lib.MigrateOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
     const arg = args.positional
     onlyPositional(args, 1)
+    if (arg[0]?.startsWith('-')) throw wrongWay(args.invoked, arg[0])
+    const fleet = isFleet(f)
+    const request: lib.MigrateOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true, allowOutOfOrder: f['allow-out-of-order'] === true }
     if (args.invoked === 'upgrade' && arg[0] !== undefined && arg[0] !== 'head') {
       if (arg[0].startsWith('+')) request.count = count(arg[0].slice(1), 'The step count')
       else request.to = version(arg[0], 'The target')
     } else if (arg[0] !== undefined && arg[0] !== 'head') {
-      request.count = count(arg[0], 'N')
+      // `up +2` is Alembic's `upgrade +2`: the sign only says which way, and up goes forwards.
+      request.count = steps(arg[0], '+')
     }
     if (typeof f.to === 'string') {
       if (request.count !== undefined || request.to !== undefined) throw usage('Give either N or --to, not both.')
@@ -55,16 +57,17 @@ export const down: Command = {
   name: 'down',
   aliases: [{ name: 'downgrade', usage: 'tinymigrate downgrade -N | VERSION | base' }, { name: 'rollback' }],
   usage: 'tinymigrate down [N] [--to VERSION] [--all]',
-  summary: 'Roll back the last N applied migrations (default 1), everything after VERSION, or everything.',
+  summary: 'Roll back the last N applied migrations (default 1; -N too, as in Alembic), everything after VERSION, or everything.',
   options: ['--to <version>         roll back every migration after this version', '--all                  roll back every applied migration', DRY_RUN, ...LOCKING, ...SAFETY, ...CONNECTION, ...FLEET],
   example: 'tinymigrate down 1',
   flags: ['to', 'all', 'dry-run', 'lock-timeout', 'lock-mode', ...SAFETY_FLAGS, ...FLEET_FLAGS],
   async run(args, ctx) {
     const f = args.flags
-    const fleet = isFleet(f)
-    const request: lib.RollbackOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true }
     const arg = args.positional
     onlyPositional(args, 1)
+    if (arg[0]?.startsWith('+')) throw wrongWay(args.invoked, arg[0])
+    const fleet = isFleet(f)
+    const request: lib.RollbackOptions = { ...(fleet ? {} : connection(f, ctx)), dryRun: f['dry-run'] === true }
     const choices = [arg[0] !== undefined, typeof f.to === 'string', f.all === true].filter(Boolean).length
     if (choices > 1) throw usage('Give one of N, --to or --all.')
     if (arg[0] !== undefined) {
@@ -73,7 +76,8 @@ export const down: Command = {
         else if (arg[0].startsWith('-')) request.count = count(arg[0].slice(1), 'The step count')
         else request.to = version(arg[0], 'The target')
       } else {
-        request.count = count(arg[0], 'N')
+        // `down -1` is Alembic's `downgrade -1`: one step back, the same as `down 1`.
+        request.count = steps(arg[0], '-')
       }
     }
     if (typeof f.to === 'string') request.to = version(f.to, '--to')
@@ -95,6 +99,24 @@ export const redo: Command = {
     onlyPositional(args, 0)
     report(ctx.out, 'redo', await lib.redo({ ...base, dryRun: args.flags['dry-run'] === true }))
   },
+}
+
+/** N, or N signed the way the command goes (`up +2`, `down -1`); an error names the text as typed. */
+function steps(text: string, sign: '+' | '-'): number {
+  const n = text.startsWith(sign) ? text.slice(1) : text
+  if (!/^\d+$/.test(n)) return count(text, 'N')
+  if (/^0+$/.test(n)) throw usage(`N must be a positive whole number, not "${text}".`)
+  return count(n, 'N')
+}
+
+/** `up -1` or `down +1`: a step count signed the other way. Say the command that goes that way. */
+function wrongWay(invoked: string, arg: string): lib.TinymigrateError {
+  const n = arg.slice(1)
+  if (!/^\d+$/.test(n) || /^0+$/.test(n)) return usage(`N must be a positive whole number, not "${arg}".`)
+  const back = arg.startsWith('-')
+  const alembic = invoked === 'upgrade' || invoked === 'downgrade'
+  const instead = back ? (alembic ? `tinymigrate downgrade -${n}` : `tinymigrate down ${n}`) : (alembic ? `tinymigrate upgrade +${n}` : `tinymigrate up ${n}`)
+  return usage(`${invoked} ${arg} goes the wrong way: ${invoked} ${back ? 'only applies migrations' : 'only rolls migrations back'}.`, `To ${back ? 'roll back' : 'apply'} ${n === '1' ? 'one migration' : `${n} migrations`}, run ${instead}.`)
 }
 
 function report(out: Output, command: string, r: lib.RunResult): void {
