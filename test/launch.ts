@@ -8,6 +8,9 @@
 // slowing the first one's timing-sensitive tests. The first run's report streams as usual; the
 // second's is kept and printed after it, under a header naming its server, and a summary naming
 // the server of every failure closes the output.
+// Before any test runs, the launcher makes sure of what the selected files need: a PostgreSQL
+// server, and PgBouncer for the files that start one (found, installed or fetched, see
+// test/pgbouncer.ts); what cannot be had stops the run with the command that installs it.
 // `npm test` compiles and runs this; extra argv entries select test files by substring, e.g.
 // `node dist/test/launch.js harness cli`.
 import { spawn } from 'node:child_process'
@@ -20,6 +23,7 @@ import {
   type Cluster, type PgBin,
 } from './cluster.js'
 import { packagedPgDump, packagedServer } from './packaged.js'
+import { installPgbouncer, obtainPgbouncer, pgbouncerEnv, pgbouncerLibrariesEnv } from './pgbouncer.js'
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const testRoot = path.join(repoRoot, 'dist', 'test')
@@ -115,6 +119,27 @@ function newerRun(system: PgBin, files: string[]): Run | NotRun {
     run.notes.push(`round trips judged by the catalog only, not by pg_dump: ${pgDump.problem}`)
   }
   return run
+}
+
+// --- PgBouncer ---------------------------------------------------------------
+
+/** The selected files that start a PgBouncer: those that import test/pgbouncer.ts. */
+function pgbouncerFiles(files: string[]): string[] {
+  return files.filter((f) => /from ['"]\.\/pgbouncer\.js['"]/.test(readFileSync(path.join(repoRoot, f), 'utf8')))
+}
+
+/** The variables that tell the tests which pgbouncer to run, or the message that stops the run. */
+function pgbouncerFor(files: string[]): { env: Record<string, string> } | { problem: string } {
+  const users = pgbouncerFiles(files)
+  if (users.length === 0) return { env: {} }
+  const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'tinymigrate-test', 'pgbouncer')
+  const found = obtainPgbouncer(cacheDir, (line) => console.log(line))
+  if (!found.ok) {
+    const names = users.map((f) => path.basename(f, '.test.js')).join(', ')
+    const details = found.problem.trim().split('\n').map((l) => `  ${l}`).join('\n')
+    return { problem: `pgbouncer is missing: the PgBouncer tests (${names}) run a real one, and none could be installed or fetched:\n${details}\nInstall it, then run the tests again: ${installPgbouncer}` }
+  }
+  return { env: { [pgbouncerEnv]: found.binary, ...(found.libraryPath ? { [pgbouncerLibrariesEnv]: found.libraryPath } : {}) } }
 }
 
 // --- running the tests -----------------------------------------------------
@@ -321,6 +346,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`no test files under dist/test${argv.length ? ` match: ${argv.join(', ')}` : ''}`)
     return 1
   }
+  const pgbouncer = pgbouncerFor(files)
+  if ('problem' in pgbouncer) {
+    console.error(pgbouncer.problem)
+    return 1
+  }
   try {
     const runs = [systemRun(bin, files)]
     const newerFiles = files.filter((f) => newerServerFiles.includes(path.basename(f, '.test.js')))
@@ -330,6 +360,7 @@ async function main(argv: string[]): Promise<number> {
       if ('reason' in newer) notRun = newer
       else runs.push(newer)
     }
+    for (const run of runs) Object.assign(run.env, pgbouncer.env)
     const results = scratchDir('results')
     const outFiles = (i: number): RunFiles => ({
       tap: path.join(results, `run-${i + 1}.tap`),
