@@ -115,7 +115,8 @@ export function obtainPgbouncer(cacheDir: string, say: (line: string) => void): 
     installProblem = `apt-get install -y pgbouncer ${r.code === 0 ? 'left no pgbouncer where it is looked for' : `failed (exit ${r.code})`}:\n${lastLines(r.output)}\n`
   }
 
-  say(`pgbouncer is not installed: fetching the Debian package into ${path.relative(process.cwd(), cacheDir) || cacheDir} (apt-get download, dpkg-deb -x; the PgBouncer tests need it)`)
+  const shown = path.relative(process.cwd(), cacheDir).startsWith('..') ? cacheDir : path.relative(process.cwd(), cacheDir)
+  say(`${installProblem ? 'apt-get gave no pgbouncer' : 'pgbouncer is not installed'}: fetching the Debian package into ${shown} (apt-get download, dpkg-deb -x; the PgBouncer tests need it)`)
   const fetched = fetchPgbouncer(cacheDir)
   if (fetched.ok) return fetched
   return { ok: false, problem: `${installProblem}${fetched.problem}` }
