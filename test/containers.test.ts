@@ -221,7 +221,6 @@ test('the README recipes: the entrypoint script is examples/docker-entrypoint.sh
   assert.deepEqual(recipes.dockerfile, ['./docker-entrypoint.sh', 'node', 'server.js'])
   assert.match(recipes.script, /^node_modules\/\.bin\/tinymigrate up .*&$/m)
   for (const argv of [recipes.dockerfile, ...migrateCommands, ...serverCommands]) assert.ok(!argv.includes('npx'), JSON.stringify(argv))
-  assert.equal(migrateCommands.length >= 1 && serverCommands.length >= 1, true)
   assert.equal(recipes.compose.commands.length, 2, 'compose: a migrate service and the app')
   assert.equal(recipes.kubernetes.commands.length, 3, 'Kubernetes: an init container, the server, a Job')
   assert.match(recipes.compose.text, /healthcheck:/)
@@ -321,7 +320,7 @@ test('npx: a SIGTERM ends npx at once, and tinymigrate, left running, goes on to
 /** Command lines of the live processes in a process group (from /proc). */
 function readProcesses(pgid: number): string[] {
   const found: string[] = []
-  for (const entry of readdirSafe('/proc')) {
+  for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
@@ -334,12 +333,4 @@ function readProcesses(pgid: number): string[] {
     }
   }
   return found
-}
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
-  }
 }
