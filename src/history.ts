@@ -30,19 +30,34 @@ export interface History {
 
 /** Find the history table; `schema` defaults to the connection's current schema. */
 export async function locateHistory(db: Db, name: QualifiedName): Promise<History> {
-  const [row] = await db.query<{ schema: string | null; oid: string | null; comment: string | null }>(
-    `select coalesce($1::text, current_schema()) as schema,
+  return (await openHistory(db, name, false)).history
+}
+
+/**
+ * Find the history table and read its rows, in one round trip: the read is sent behind the look
+ * at the catalog without waiting for it, and its answer counts only if the table is there (when
+ * it is not, the read fails harmlessly: it runs in no transaction). An unqualified name is the
+ * table the search path finds, as in every statement after this.
+ */
+export async function openHistory(db: Db, name: QualifiedName, read = true): Promise<{ history: History; rows: HistoryRow[] }> {
+  const located = db.query<{ schema: string | null; oid: string | null; comment: string | null }>(
+    `select coalesce(n.nspname, $1::text, current_schema()) as schema,
             c.oid::text as oid,
             pg_catalog.obj_description(c.oid, 'pg_class') as comment
      from (select pg_catalog.to_regclass($2) as oid) r
-     left join pg_catalog.pg_class c on c.oid = r.oid`,
+     left join pg_catalog.pg_class c on c.oid = r.oid
+     left join pg_catalog.pg_namespace n on n.oid = c.relnamespace`,
     [name.schema ?? null, qualified(name)],
   )
+  const reading = read ? readRows(db, qualified(name)) : undefined
+  reading?.catch(() => {})
+  const [row] = await located
   const schema = row?.schema ?? 'public'
   const table = { schema, name: name.name }
   const history: History = { sqlName: qualified(table), table, exists: row?.oid != null }
-  if (history.exists) checkLayout(history, row?.comment ?? null)
-  return history
+  if (!history.exists) return { history, rows: [] }
+  checkLayout(history, row?.comment ?? null)
+  return { history, rows: reading ? await reading : [] }
 }
 
 function checkLayout(history: History, comment: string | null): void {
@@ -90,22 +105,21 @@ export async function ensureHistory(db: Db, history: History): Promise<void> {
 }
 
 export async function readHistory(db: Db, history: History): Promise<HistoryRow[]> {
-  if (!history.exists) return []
-  const rows = await db.query<{
-    version: string; name: string; checksum: string; state: 'applied' | 'failed'
-    applied_at: Date; duration_ms: number; applied_by: string; note: string | null
-  }>(`select version, name, checksum, state, applied_at, duration_ms, applied_by, note
-      from ${history.sqlName}
-      order by version::numeric`)
-  return rows.map((r) => ({
-    version: r.version,
-    name: r.name,
-    checksum: r.checksum,
-    state: r.state,
-    appliedAt: r.applied_at,
-    durationMs: r.duration_ms,
-    appliedBy: r.applied_by,
-    note: r.note,
+  return history.exists ? readRows(db, history.sqlName) : []
+}
+
+/**
+ * All rows as one JSON text: parsed natively in one call, where a row per migration costs the
+ * driver a message and eight values to decode each (a third of a no-op run's own time on 500).
+ */
+async function readRows(db: Db, sqlName: string): Promise<HistoryRow[]> {
+  const [row] = await db.query<{ rows: string }>(
+    `select coalesce(json_agg(json_build_array(version, name, checksum, state,
+              extract(epoch from applied_at) * 1000, duration_ms, applied_by, note) order by version::numeric), '[]')::text as rows
+     from ${sqlName}`)
+  const list = JSON.parse(row!.rows) as [string, string, string, 'applied' | 'failed', number, number, string, string | null][]
+  return list.map(([version, name, checksum, state, at, durationMs, appliedBy, note]) => ({
+    version, name, checksum, state, appliedAt: new Date(Math.floor(at)), durationMs, appliedBy, note,
   }))
 }
 
