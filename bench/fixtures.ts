@@ -63,6 +63,12 @@ export function writePsqlScript(script: string, dir: string, list: Migration[]):
   writeFileSync(script, lines.join('\n') + '\n')
 }
 
+/** The files as they are, one after another in one session (`psql -f` of `\\ir` lines): no transactions added, no history. */
+export function writePlainPsqlScript(script: string, dir: string, list: Migration[]): void {
+  const folder = path.relative(path.dirname(script), dir).split(path.sep).join('/')
+  writeFileSync(script, list.map((m) => `\\ir ${folder}/${m.file}`).join('\n') + '\n')
+}
+
 // --- a project for check and diff: many tables, migrations and schema.sql that agree -----------
 
 export interface SchemaProject {

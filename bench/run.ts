@@ -2,7 +2,7 @@
 // baselines measured in the same run, and prints one small table (or one JSON document with
 // --json). A figure never fails the run: the exit code is 0 unless something crashed.
 import { spawnSync } from 'node:child_process'
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +12,7 @@ import {
   signalExitCode, startCluster, stopCluster, which, type Cluster, type PgBin,
 } from '../test/cluster.js'
 import {
-  schemaText, writeLoadScripts, writeMigrations, writePendingScript, writeProductProject, writePsqlScript, writeSchemaProject, type Migration,
+  schemaText, writeLoadScripts, writeMigrations, writePendingScript, writePlainPsqlScript, writeProductProject, writePsqlScript, writeSchemaProject, type Migration,
 } from './fixtures.js'
 import { median, peakRssKb, rssMethod, timeRun, type Command } from './measure.js'
 import { renderJson, renderText, type Environment, type Result, type Sample } from './report.js'
@@ -37,7 +37,8 @@ interface Step {
 const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = path.join(root, 'bin', 'tinymigrate.cjs')
-const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-1000', 'lint', 'fleet']
+const floorApply = path.join(root, 'dist', 'bench', 'floor-apply.js')
+const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-product', 'check-1000', 'lint', 'fleet']
 const usageText = [
   'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
   `  workloads: ${workloadNames.join(', ')} (default: all)`,
@@ -164,23 +165,35 @@ async function noopUp(b: Bench): Promise<Result[]> {
   return results
 }
 
-async function apply(b: Bench, dir: string, list: Migration[]): Promise<Result> {
+async function apply(b: Bench, dir: string, list: Migration[]): Promise<Result[]> {
   const script = path.join(b.tmp, 'apply1000.psql')
+  const plain = path.join(b.tmp, 'apply1000_plain.psql')
   writePsqlScript(script, dir, list)
-  const samples = await paired(b, 'apply 1,000',
+  writePlainPsqlScript(plain, dir, list)
+  const [timed, plainPsql, psql, floor] = await interleaved(b, 'apply 1,000', [
     { label: 'tinymigrate up', cmd: tinymigrate(b, 'up', 'bench_apply', dir), ...fresh(b, 'bench_apply') },
-    { label: 'psql -f script', cmd: psqlScript(b, 'bench_psql', script), ...fresh(b, 'bench_psql') })
-  return ratio('apply 1,000 to an empty database', samples, 1.0)
+    { label: 'psql -f files', cmd: psqlScript(b, 'bench_plain', plain), ...fresh(b, 'bench_plain') },
+    { label: 'psql -f script', cmd: psqlScript(b, 'bench_psql', script), ...fresh(b, 'bench_psql') },
+    { label: 'floor program', cmd: command(process.execPath, [floorApply, dbUrl(b, 'bench_floor'), dir]), ...fresh(b, 'bench_floor') },
+  ])
+  return [
+    ratio('apply 1,000 to an empty database', [timed!, plainPsql!], 0.9),
+    ratio('the same, against psql adding what tinymigrate does', [timed!, psql!], null),
+    ratio('the floor: the same work, nothing checked (bench/floor-apply.ts)', [floor!, plainPsql!], null),
+    ratio('tinymigrate against that floor', [timed!, floor!], null),
+  ]
 }
 
-async function status(b: Bench, dir: string): Promise<Result> {
+async function status(b: Bench): Promise<Result> {
+  const dir = path.join(b.tmp, 'status500')
+  writeMigrations(dir, 500)
   await createDb(b, 'bench_status')
   await timeRun(tinymigrate(b, 'up', 'bench_status', dir))
-  const samples = await paired(b, 'status 1,000',
+  const samples = await paired(b, 'status 500',
     { label: 'tinymigrate status', cmd: tinymigrate(b, 'status', 'bench_status', dir) },
     { label: 'node -e 0', cmd: nodeNothing() })
   await dropDb(b, 'bench_status')
-  return ratio('status, 1,000 applied', samples, 1.5)
+  return ratio('status, 500 applied', samples, 1.5)
 }
 
 async function memory(b: Bench, dir: string): Promise<Result> {
@@ -255,6 +268,42 @@ async function schemaWork(b: Bench): Promise<Result[]> {
   const [diff, loadedAgain] = await interleaved(b, 'diff, 1,000 tables, one changed', [{ label: 'tinymigrate diff', cmd: verb('diff', 'change', '--dry-run') }, load])
   results.push(beyond('diff --url, 1,000 tables, 1 changed: + draft + check the pair', diff!, loadedAgain!, null))
   return results
+}
+
+/**
+ * `check --url` on a product's history (writeProductProject: 270 migrations) with the schema.sql
+ * that `pull` writes from it, against psql loading both sides into new databases, each in one
+ * session, one after the other. Measured twice: runs back to back, and runs each after a pause
+ * in which the server finishes what the last one left (its checkpoints).
+ */
+async function productCheck(b: Bench): Promise<Result[]> {
+  const dir = path.join(b.tmp, 'product_check', 'migrations')
+  const project = writeProductProject(dir)
+  const verb = (...args: string[]) => command(process.execPath, [cli, ...args, '--url', dbUrl(b, 'postgres'), '--dir', dir])
+  outputOf(verb('pull'))
+  const schema = path.join(dir, 'schema.sql')
+  const statements = readFileSync(schema, 'utf8').split(/;\s*\n/).filter((s) => s.trim() && !/^\s*(--[^\n]*\n\s*)*$/.test(s)).length
+  const scripts = writeLoadScripts(path.join(b.tmp, 'product_check', 'load_'), { dir, schema, files: project.files }, 'bench_prod')
+  const psql = (script: string) => `${quoteArg(b.psql)} -X -q -v ON_ERROR_STOP=1 -d ${quoteArg(dbUrl(b, 'postgres'))} -f ${quoteArg(script)}`
+  const load: Step = {
+    label: 'psql: load both',
+    cmd: command('/bin/sh', ['-c', `${psql(scripts.migrated)} && ${psql(scripts.declared)}`]),
+    after: async () => {
+      await dropDb(b, 'bench_prod_migrated')
+      await dropDb(b, 'bench_prod_declared')
+    },
+  }
+  const name = `check --url, a product: ${project.files.length} migrations, schema.sql of ${statements} statements`
+  const [check, loaded] = await interleaved(b, 'check, product', [{ label: 'tinymigrate check', cmd: verb('check') }, load])
+  const pause = async () => { await b.admin`checkpoint`; await new Promise((resolve) => setTimeout(resolve, 1000)) }
+  const [spaced, loadedSpaced] = await interleaved(b, 'check, product, each after a pause', [
+    { label: 'tinymigrate check', cmd: verb('check'), before: pause },
+    { ...load, before: pause },
+  ])
+  return [
+    ratio(name, [check!, loaded!], 1.3),
+    ratio('the same, each run after a checkpoint and a second of rest', [spaced!, loadedSpaced!], 1.3),
+  ]
 }
 
 function beyond(workload: string, timed: Sample, baseline: Sample, limitMs: number | null): Result {
@@ -408,12 +457,13 @@ async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   const wanted = (name: string) => only.length === 0 || only.includes(name)
   const results: Result[] = []
   if (wanted('noop')) results.push(...await noopUp(b))
-  // status and memory read the folder that apply writes.
-  const list = wanted('apply') || wanted('status') || wanted('memory') ? writeMigrations(dir, 1000) : []
-  if (wanted('apply')) results.push(await apply(b, dir, list))
-  if (wanted('status')) results.push(await status(b, dir))
+  // memory reads the folder that apply writes.
+  const list = wanted('apply') || wanted('memory') ? writeMigrations(dir, 1000) : []
+  if (wanted('apply')) results.push(...await apply(b, dir, list))
+  if (wanted('status')) results.push(await status(b))
   if (wanted('memory')) results.push(await memory(b, dir))
   if (wanted('check-embedded')) results.push(await checkEmbedded(b))
+  if (wanted('check-product')) results.push(...await productCheck(b))
   if (wanted('check-1000')) results.push(...await schemaWork(b))
   if (wanted('lint')) results.push(...await lintPending(b))
   if (wanted('fleet')) results.push(...await fleetUp(b))

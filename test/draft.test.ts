@@ -203,3 +203,17 @@ test('Ctrl-C during check drops the scratch databases and exits 130', async (t) 
   assert.match(r.stderr, /INTERRUPTED/)
   assert.deepEqual((await scratchDatabases()).filter((d) => d.startsWith(mine)), [])
 })
+
+test('a role that a migration creates is there for schema.sql: the two sides then load one after the other', async (t) => {
+  const p = await project(t)
+  const role = `tm_reader_${process.pid}`
+  const root = adminSql()
+  t.after(() => root.unsafe(`drop role if exists ${role}`))
+  // The pause comes first, so schema.sql would meet no such role if both sides loaded at once.
+  const grant = `create table reports (id int);\ngrant select on reports to ${role};\n`
+  writeFileSync(path.join(p.dir, '004_reader.up.sql'), `select pg_sleep(0.5);\ncreate role ${role};\n${grant}`)
+  appendFileSync(p.schema, `\n${grant}`)
+  const r = await runCli(['check', ...server()], { cwd: p.root })
+  expectExit(r, 0, 'check with a role made by a migration')
+  assert.match(r.stdout, /^ok: /)
+})

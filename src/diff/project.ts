@@ -117,20 +117,34 @@ async function currentSide(ctx: ProjectContext, host: ScratchHost, prelude: Scri
 const record = (m: Map<string, number>) => Object.fromEntries(m)
 
 /**
- * The replayed migrations and `schema.sql`, each read into a catalog. On a server the reading of
- * the first overlaps the loading of the second (each has its own backend, and reading a catalog is
- * the server's work); the SQL itself still runs one side after the other, so a role that a
- * migration creates is there for `schema.sql`, as before. The first error wins, as in that order.
+ * The replayed migrations and `schema.sql`, each read into a catalog. On a server both scratch
+ * databases are made at once, and the two sides load at the same time (each has its own
+ * backend: on two cores that halves the wait), unless the migrations or the prelude create or
+ * change what the whole server shares (roles, tablespaces): then `schema.sql` may need it, and
+ * its SQL runs after the migrations', as before, while the first catalog is read. Either way
+ * the first error is the one the sequential order would meet first.
  */
 async function replayAndLoad(ctx: ProjectContext, host: ScratchHost, prelude: Script | undefined, schema: Script): Promise<[Side, Side]> {
   if (!host.concurrent) return [await replay(await freshDb(host, prelude), ctx.files, prelude?.path), await load(await freshDb(host, prelude), schema)]
-  const { db } = await freshDb(host, prelude)
-  await runMigrations(db, ctx.files, prelude?.path)
-  const reading = readScratch(db)
-  const [current, wanted] = await Promise.allSettled([reading, (async () => load(await freshDb(host, prelude), schema))()])
+  const together = !touchesServer([...(prelude ? [prelude.text] : []), ...ctx.files.map((f) => f.up.text)])
+  const making = [freshDb(host, prelude), ...(together ? [freshDb(host, prelude)] : [])]
+  making.forEach((m) => m.catch(() => {}))
+  const { db } = await making[0]!
+  const ran = runMigrations(db, ctx.files, prelude?.path)
+  const migrated = ran.then(() => readScratch(db))
+  migrated.catch(() => {})
+  // Sequential: schema.sql's SQL starts once the migrations' has run (failed or not: their error wins).
+  if (!together) await ran.catch(() => {})
+  const declared = (async () => load(await (making[1] ?? freshDb(host, prelude)), schema))()
+  const [current, wanted] = await Promise.allSettled([migrated, declared])
   if (current.status === 'rejected') throw current.reason
   if (wanted.status === 'rejected') throw wanted.reason
   return [{ db, catalog: current.value }, wanted.value]
+}
+
+/** SQL that creates or changes objects of the whole server, which the other side may need. */
+function touchesServer(texts: string[]): boolean {
+  return texts.some((t) => /\b(create|alter|drop)\s+(role|user|group|tablespace)\b/i.test(t))
 }
 
 export interface DraftOptions {
