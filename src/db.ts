@@ -43,8 +43,8 @@ export async function openDb(options: OpenOptions & { extensions?: string[]; exc
   if (options.sql) return reserved(options.sql, options)
   if (options.pglite || options.url?.startsWith('pglite:')) {
     // Loaded only on this path: `up` against a server never imports the embedded engine.
-    const { openPglite } = await import('./embedded/adapter.js')
-    return openPglite(options)
+    const [{ openPglite }, { seedDataDirectory }] = await Promise.all([import('./embedded/adapter.js'), import('./embedded/snapshot.js')])
+    return openPglite({ ...options, seed: seedDataDirectory })
   }
   if (!options.url) throw new TinymigrateError('NO_DATABASE_URL', 'No database URL was given.', { next: 'Pass --url or set DATABASE_URL.' })
   validateUrl(options.url)

@@ -103,7 +103,12 @@ export function decodeSql(path: string, bytes: Uint8Array): string {
       next: 'Save the file as UTF-8 (PostgreSQL receives migrations as UTF-8 text).',
     })
   }
-  const text = stripBom(buffer.toString('utf8'))
+  return checkedText(path, buffer.toString('utf8'))
+}
+
+/** Valid UTF-8 already: refuse a NUL byte, drop a BOM. */
+function checkedText(path: string, decoded: string): string {
+  const text = stripBom(decoded)
   const nul = text.indexOf('\0')
   if (nul !== -1) {
     throw new TinymigrateError('BAD_ENCODING', `${path} contains a NUL byte (at character ${[...text.slice(0, nul)].length + 1}); PostgreSQL cannot receive it.`, {
@@ -115,17 +120,21 @@ export function decodeSql(path: string, bytes: Uint8Array): string {
 }
 
 function readSql(path: string): SqlFile {
-  let bytes: Buffer
+  let text: string
   try {
-    bytes = readFileSync(path)
+    // Read as text in one call (about twice as fast as bytes, then a check, then a string). A
+    // replacement character means invalid UTF-8, or a file that really holds one: only then
+    // are the bytes read and checked.
+    text = readFileSync(path, 'utf8')
+    text = text.includes('\uFFFD') ? decodeSql(path, readFileSync(path)) : checkedText(path, text)
   } catch (error) {
+    if (error instanceof TinymigrateError) throw error
     const why = (error as { code?: string }).code === 'EISDIR' ? 'it is a directory' : (error as Error).message
     throw new TinymigrateError('FILE_UNREADABLE', `Cannot read ${path}: ${why}.`, {
       files: [path],
       next: 'Make it a readable regular file, or move it out of the migrations directory.',
     })
   }
-  const text = decodeSql(path, bytes)
   return { path, text, noTransaction: hasNoTransactionMarker(text) }
 }
 

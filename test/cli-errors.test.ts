@@ -720,6 +720,19 @@ test('SIGINT (or SIGTERM) during a long migration rolls it back, releases the lo
   assert.deepEqual(await tables(db), [])
 })
 
+test('a second Ctrl-C quits at once with exit 130, and is not reported as an internal error', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, { '001_slow.up.sql': 'select pg_sleep(10);\n' })
+  const run = spawnCli(['up', '--url', db.url, '--dir', dir])
+  await backendRunning(db, 'pg_sleep')
+  run.child.kill('SIGINT')
+  run.child.kill('SIGINT')
+  const r = await run.result
+  assert.equal(r.code, 130, r.stderr)
+  assert.doesNotMatch(r.stderr, /internal error/)
+  assert.deepEqual(await historyVersions(db) ?? [], [])
+})
+
 test('SIGINT while waiting for the migration lock stops waiting and exits 130', async (t) => {
   const db = await freshDatabase(t)
   const dir = await migrationsDir(t, { '001_slow.up.sql': 'select pg_sleep(4);\ncreate table slow (id int);\n' })

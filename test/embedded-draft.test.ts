@@ -3,7 +3,7 @@
 // one for this file, made by its first test, and a copy of it for the test that damages it.
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -210,4 +210,31 @@ test('a damaged snapshot is made again', async (t) => {
   expectExit(late, 0, 'check with a damaged template part')
   assert.equal(late.stdout, passes)
   assertWhole(file)
+})
+
+/** The sizes of the WAL segment files of a data directory. */
+function walSegmentSizes(dataDir: string): number[] {
+  const wal = path.join(dataDir, 'pg_wal')
+  return readdirSync(wal).filter((f) => /^[0-9A-F]{24}$/.test(f)).map((f) => statSync(path.join(wal, f)).size)
+}
+
+test('a new data directory is written from the snapshot, made first when there is none; the next run opens it', async (t) => {
+  const p = await project(t, undefined, true)
+  const first = await p.run('up')
+  expectExit(first, 0, 'the first up, with no snapshot yet')
+  assertWhole(snapshotFile(p.cache))
+  const dataDir = path.join(p.cwd, '.tinymigrate', 'db')
+  // The snapshot's WAL segments are 1 MB; PGlite's own initdb makes 16 MB ones.
+  assert.deepEqual([...new Set(walSegmentSizes(dataDir))], [1024 * 1024], 'written from the snapshot')
+  const status = await p.run('status', '--json')
+  expectExit(status, 0, 'status on the written directory')
+  assert.deepEqual(JSON.parse(status.stdout).migrations.map((m: { state: string }) => m.state), ['applied', 'applied', 'applied'])
+
+  // Another project with the same cache: its directory comes from the saved snapshot.
+  const other = await project(t, undefined, true)
+  await mkdir(other.cache)
+  await cp(snapshotFile(p.cache), snapshotFile(other.cache))
+  expectExit(await other.run('up'), 0, 'up from the saved snapshot')
+  assert.deepEqual([...new Set(walSegmentSizes(path.join(other.cwd, '.tinymigrate', 'db')))], [1024 * 1024])
+  assert.deepEqual(readdirSync(other.cwd).filter((f) => f.includes('.new')), [], 'nothing half-written beside it')
 })

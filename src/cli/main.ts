@@ -43,9 +43,10 @@ export function start(argv: string[]): void {
     flush()
     process.stderr.write(text)
   }
-  process.on('exit', () => {
+  process.on('exit', (code) => {
     flush()
-    if (!settled) process.stderr.write('internal error (please report it): the run ended without a result\n')
+    // 130: a second Ctrl-C quit on purpose, without waiting for the result.
+    if (!settled && code !== 130) process.stderr.write('internal error (please report it): the run ended without a result\n')
   })
   void main(argv, { stdout, stderr }).then((code) => {
     settled = true

@@ -1,6 +1,6 @@
 // The embedded adapter: a Db over a PGlite instance, given (`pglite`) or opened from a URL
 // (`pglite:memory`, `pglite:<directory>`).
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { PartError, type Db, type OpenOptions, type Statement } from '../driver.js'
 import { TinymigrateError } from '../errors.js'
@@ -19,6 +19,8 @@ export interface PgliteOpenOptions extends OpenOptions {
   exclusiveTimeout?: number
   /** Another run has the database: called once, with the owner's pid when known. */
   onWait?: (owner: number | undefined) => void
+  /** Writes a new data directory that does not exist yet (true), so that PGlite need not run initdb. */
+  seed?: (dir: string) => Promise<boolean>
 }
 
 // PGlite is one session: an advisory lock there excludes nobody, so runs that share an instance
@@ -64,7 +66,15 @@ export async function openPglite(options: PgliteOpenOptions): Promise<Db> {
   try {
     if (dir) mkdirSync(dirname(dir), { recursive: true })
     const wanted = new Set(options.extensions ?? [])
-    let db = await module.PGlite.create(dir, { extensions: await loadExtensions([...wanted]) })
+    // An extension PGlite does not have is refused first: nothing is made then.
+    const extensions = await loadExtensions([...wanted])
+    const seeded = dir && options.seed ? await options.seed(dir).catch(() => false) : false
+    let db = await module.PGlite.create(dir, { extensions }).catch(async (error: unknown) => {
+      if (!seeded) throw error
+      // A written directory that does not start (a damaged snapshot): initdb, as without one.
+      rmSync(dir!, { recursive: true, force: true })
+      return module.PGlite.create(dir, { extensions })
+    })
     // A database that already has extensions (created by migrations whose files are gone, say)
     // needs them loaded too, or every use of their types fails: reopen with them.
     const installed = (await db.query<{ name: string }>("select extname as name from pg_catalog.pg_extension where extname <> 'plpgsql'")).rows.map((r) => r.name)

@@ -92,6 +92,45 @@ export async function openScratchPglite(options: ScratchPgliteOptions = {}): Pro
   return wrapPglite(opened, options, () => opened.close())
 }
 
+/**
+ * A new on-disk data directory (`pglite:<dir>` that does not exist yet) written from the snapshot
+ * instead of made by initdb in PGlite: the first `up` of a project then starts in about a second,
+ * not four, in a third of the memory. The snapshot is made first when there is none (that run
+ * costs what initdb does). Written beside the directory and renamed into place, so a run that
+ * stops half-way leaves no half directory; false when no snapshot can be had, or another run
+ * made the directory first: PGlite then opens the directory as it finds it.
+ */
+export async function seedDataDirectory(dir: string): Promise<boolean> {
+  if (existsSync(dir)) return false
+  const store = snapshotStore()
+  savedSnapshot ??= readSnapshot(store)
+  if (!savedSnapshot) {
+    const module = await importPglite()
+    const db = await freshEngine(module, startParams(module), store)
+    await db.close()
+  }
+  const snapshot = savedSnapshot
+  if (!snapshot) return false
+  const temp = `${dir}.${process.pid}.new`
+  try {
+    for (const { tar, entries } of [snapshot.base, snapshot.templates()]) {
+      for (const e of entries) {
+        const path = join(temp, e.name)
+        if (e.directory) mkdirSync(path, { recursive: true, mode: 0o700 })
+        else {
+          mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+          writeFileSync(path, tar.subarray(e.start, e.end), { mode: 0o600 })
+        }
+      }
+    }
+    renameSync(temp, dir)
+    return true
+  } catch {
+    rmSync(temp, { recursive: true, force: true })
+    return false
+  }
+}
+
 function startParams(module: PgliteModule): { startParams?: string[] } {
   const defaults = module.PGlite.defaultStartParams
   return defaults ? { startParams: [...defaults, ...SCRATCH_SETTINGS] } : {}
