@@ -39,7 +39,7 @@ export function validateUrl(url: string): URL {
   return u
 }
 
-export async function openDb(options: OpenOptions & { extensions?: string[]; exclusiveTimeout?: number; onWait?: (owner: number | undefined) => void }): Promise<Db> {
+export async function openDb(options: OpenOptions & { extensions?: string[]; exclusiveTimeout?: number; onWait?: (owner: number | undefined) => void; onCreate?: (path: string) => void }): Promise<Db> {
   if (options.sql) return reserved(options.sql, options)
   if (options.pglite || options.url?.startsWith('pglite:')) {
     // Loaded only on this path: `up` against a server never imports the embedded engine.

@@ -12,3 +12,10 @@ export type Event =
   | { type: 'revert-done'; version: string; name: string; durationMs: number }
   | { type: 'statement'; version: string; name: string; index: number; total: number }
   | { type: 'warning'; message: string }
+  /**
+   * A statement running for seconds, every two seconds (on a server): what PostgreSQL's progress
+   * views say, or what it waits for. `activity` is that as one line.
+   */
+  | { type: 'progress'; version: string; name: string; elapsedMs: number; phase: string | null; relation: string | null; done: number | null; total: number | null; unit: string | null; waiting: boolean; activity: string }
+  /** A new embedded database directory is being made (the first run of a project). */
+  | { type: 'embedded-create'; path: string }

@@ -6,7 +6,7 @@ import {
   markFailed, markFinished, recordApplied, recordStarted, removeRecord, type History, type RecordInput,
 } from './history.js'
 import { isLockLost, type Lock } from './lock.js'
-import { describeBlocked, type BlockerWatcher, type Blocked } from './blockers.js'
+import { describeActivity, describeBlocked, type Activity, type BlockerWatcher, type Blocked } from './blockers.js'
 import { shapeOf, shapeOfFile } from './shape.js'
 import { sleep } from './sleep.js'
 import { splitStatements, type Statement } from './sqltext.js'
@@ -199,7 +199,8 @@ export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<{ d
   })
   const start = (m: MigrationFile) => ctx.onEvent({ type: 'apply-start', version: m.version, name: m.name, noTransaction: false })
   const stop = cancelOnAbort(ctx)
-  const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
+  let running = batch[0]!
+  const watching = watch(ctx, () => running)
   const results: StepResult[] = []
   let last = performance.now()
   // Progress as it happens: each COMMIT's answer ends one migration and starts the next.
@@ -211,7 +212,10 @@ export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<{ d
     ctx.onEvent({ type: 'apply-done', version: m.version, name: m.name, durationMs })
     ctx.applied.push(label(m))
     results.push({ version: m.version, name: m.name, durationMs, noTransaction: false })
-    if (batch[at + 1]) start(batch[at + 1]!)
+    if (batch[at + 1]) {
+      running = batch[at + 1]!
+      start(running)
+    }
   }
   start(batch[0]!)
   try {
@@ -231,11 +235,11 @@ export async function applyBatch(ctx: RunContext, plans: Planned[]): Promise<{ d
     }
     const m = batch[error.at]!
     const failedStatement = error.part === 'script' ? plans[error.at]!.statements[error.index] : undefined
-    const failed = failure(ctx, m, m.up, 'apply', error.cause, sentOf(failedStatement), error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    const failed = failure(ctx, m, m.up, 'apply', error.cause, sentOf(failedStatement), error.part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watching?.stop())
     if (failed.sqlState === LOCK_NOT_AVAILABLE && ctx.retries > 0 && !ctx.signal?.aborted) return { done: results, retry: true }
     throw failed
   } finally {
-    watch?.stop()
+    watching?.stop()
     stop()
   }
 }
@@ -334,7 +338,7 @@ export function resetMigrationSettings(searchPath?: string): string {
 
 async function runInside(ctx: RunContext, m: { version: string; name: string }, file: SqlFile, statements: Statement[], direction: Direction, after: DbStatement[]): Promise<void> {
   const stop = cancelOnAbort(ctx)
-  const watch = ctx.timeouts.lock > 0 ? ctx.watcher?.start(ctx.timeouts.lock) : undefined
+  const watching = watch(ctx, () => m)
   try {
     await ctx.db.transaction(opening(ctx, 0, !!ctx.verifyNext, undefined), statements.map((s) => s.text), after)
     ctx.verifyNext = statements.some((st) => unlocksAdvisory(st.text))
@@ -349,9 +353,9 @@ async function runInside(ctx: RunContext, m: { version: string; name: string }, 
     const part = error instanceof PartError ? error.part : 'script'
     const cause = error instanceof PartError ? error.cause : error
     const failed = error instanceof PartError && part === 'script' ? statements[error.index] : undefined
-    throw failure(ctx, m, file, direction, cause, sentOf(failed), part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watch?.stop())
+    throw failure(ctx, m, file, direction, cause, sentOf(failed), part === 'commit' ? 'unknown' : 'rolled-back', undefined, undefined, watching?.stop())
   } finally {
-    watch?.stop()
+    watching?.stop()
     stop()
   }
 }
@@ -388,6 +392,8 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
   await ctx.db.query(before.text, before.params)
   const started = performance.now()
   const stop = cancelOnAbort(ctx)
+  // Statement by statement: the locks are only each statement's, so only its progress is watched.
+  const watching = watch(ctx, () => m)
   if (ctx.pooled) ctx.onEvent({ type: 'warning', message: `${file.path} runs outside a transaction behind a pooler (lock mode lease): tinymigrate's lock and statement timeouts do not apply to it, since a session setting would stay on the pooler's connection for other clients.` })
   else await ctx.db.exec(settings(ctx, 'session'))
   try {
@@ -402,6 +408,7 @@ async function runOutside(ctx: RunContext, m: { version: string; name: string },
       }
     }
   } finally {
+    watching?.stop()
     stop()
     if (!ctx.pooled) await ctx.db.exec(resetMigrationSettings(ctx.searchPath)).catch(() => {})
   }
@@ -416,6 +423,17 @@ async function guarded(ctx: RunContext, m: { version: string; name: string }, fi
   } catch (error) {
     throw failure(ctx, m, file, direction, error, undefined, 'rolled-back')
   }
+}
+
+/** Starts watching the migration's session: lock waits for the error, activity as progress events. */
+function watch(ctx: RunContext, running: () => { version: string; name: string }) {
+  return ctx.watcher?.start(ctx.timeouts.lock, (a: Activity) => {
+    const m = running()
+    ctx.onEvent({
+      type: 'progress', version: m.version, name: m.name, elapsedMs: a.elapsedMs, phase: a.phase, relation: a.relation,
+      done: a.done, total: a.total, unit: a.unit, waiting: a.blocked !== undefined, activity: describeActivity(a),
+    })
+  })
 }
 
 function cancelOnAbort(ctx: RunContext): () => void {

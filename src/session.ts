@@ -51,6 +51,7 @@ export async function withSession<T>(options: Options, mode: { lock: boolean; op
     signal: options.signal,
     onNotice: (n) => emit({ type: 'notice', severity: n.severity, message: n.message }),
     onRetry: (attempt, reason, delayMs) => emit({ type: 'connect-retry', attempt, reason, delayMs }),
+    onCreate: (path: string) => emit({ type: 'embedded-create', path }),
   })
   let files: MigrationFile[]
   let db: Db

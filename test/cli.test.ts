@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import {
   backendRunning, cli, freshDatabase, historyVersions, migrationsDir, rewrite, runCli, spawnCli, tables, tempDir, type CliResult,
 } from './helpers.js'
+import { createOutput } from '../src/cli/output.js'
 
 // --- helpers ------------------------------------------------------------------------------------
 
@@ -26,6 +27,8 @@ const ABC = {
 /** Durations and timestamps blanked out; everything else is compared as printed. */
 function stable(text: string): string {
   return text
+    // What a statement running for seconds is doing: its own test looks at these lines.
+    .replace(/^\d+_[^\n:]+: [^\n]* \(\d+\.\d s\)\n/gm, '')
     .replace(/\(\d+ ms\)|\(\d+\.\d s\)/g, '(T)')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/g, 'YYYY-MM-DD hh:mm:ssZ')
 }
@@ -686,4 +689,38 @@ test('compiled code is kept between runs, one cache per command; a damaged, stal
   assert.equal(r.code, 0)
   assert.equal(r.stdout, `${version}\n`)
   assert.equal(r.stderr, '')
+})
+
+test('a statement that runs for seconds says so on stderr, and stdout stays the result', async (t) => {
+  const db = await freshDatabase(t)
+  const dir = await migrationsDir(t, { '001_slow.up.sql': 'select pg_sleep(2.6);\n' })
+  const r = await runCli(['up', '--url', db.url, '--dir', dir])
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stderr, /^001_slow: running select pg_sleep\(2\.6\) \(2\.\d s\)$/m)
+  assert.equal(stable(r.stdout), 'applied  001_slow  (T)\ncurrent: 001\n')
+  const json = await runCli(['up', '--url', db.url, '--dir', dir, '--json'])
+  assert.equal(JSON.parse(json.stdout).ok, true, 'the --json document is unchanged')
+})
+
+test('status lines: rewritten in place on a terminal, taken away before other output; elsewhere one per five seconds', () => {
+  const written: string[] = []
+  const streams = { stdout: (s: string) => { written.push(`out:${s}`) }, stderr: (s: string) => { written.push(`err:${s}`) }, colour: false }
+  const tty = createOutput({ ...streams, terminal: { columns: 30 } }, false, false)
+  tty.status('004_index: CREATE INDEX CONCURRENTLY on public.orders: building index (2.0 s)')
+  tty.status('004_index: second')
+  tty.result('applied  004_index  (3.1 s)')
+  assert.deepEqual(written, [
+    'err:\r\x1b[2K004_index: CREATE INDEX CONCU',
+    'err:\r\x1b[2K004_index: second',
+    'err:\r\x1b[2K',
+    'out:applied  004_index  (3.1 s)\n',
+  ])
+  written.length = 0
+  const log = createOutput(streams, true, false)
+  log.status('one')
+  log.status('two')
+  assert.deepEqual(written, ['err:one\n'], 'the second within five seconds is left out')
+  written.length = 0
+  createOutput({ ...streams, terminal: { columns: 80 } }, false, true).status('quiet')
+  assert.deepEqual(written, [], '--quiet')
 })

@@ -9,6 +9,7 @@ import {
   current, history, migrate, redo, repair, rollback, stamp, status, verify,
 } from '../src/index.js'
 import type { TinymigrateError } from '../src/errors.js'
+import type { Event } from '../src/events.js'
 import { rejection } from './assertions.js'
 import { events, freshDatabase, migrationsDir, rewrite, sha256 } from './helpers.js'
 
@@ -1030,4 +1031,51 @@ test('a migration that runs RESET ALL does not stop the ones after it in its bat
   assert.deepEqual(seen.list.filter((e) => e.type === 'warning'), [])
   const done = seen.list.filter((e) => e.type === 'apply-done').map((e) => 'version' in e && e.version)
   assert.deepEqual(done, ['001', '002', '003', '004'], 'each finished once')
+})
+
+test('a long statement reports what it does: a progress view\'s phase, and whom it waits for', { timeout: 60_000 }, async (t) => {
+  const db = await freshDatabase(t)
+  await db.sql`create table t (id int)`
+  await db.sql`insert into t select generate_series(1, 1000)`
+  const dir = await migrationsDir(t, {
+    '001_index.up.sql': '-- tinymigrate:no-transaction\ncreate index concurrently t_id on t (id);\n',
+    '002_alter.up.sql': 'alter table t add column c int;\n',
+  })
+  // A transaction with a snapshot: CREATE INDEX CONCURRENTLY waits for it to end ("waiting for
+  // old snapshots"). Another one holds a lock on t (which the index build does not wait for, having
+  // no snapshot): ALTER TABLE waits for it.
+  const others = postgres(db.url, { max: 3, onnotice: () => {} })
+  t.after(() => others.end({ timeout: 5 }))
+  const snapshot = await others.reserve()
+  const locker = await others.reserve()
+  t.after(() => { snapshot.release(); locker.release() })
+  await snapshot`begin isolation level repeatable read`
+  await snapshot`select count(*) from t`
+  await locker`begin`
+  await locker`lock table t in access share mode`
+  const seen = events()
+  let judged: { phase: string } | undefined
+  const onEvent = (e: Event) => {
+    seen.onEvent(e)
+    if (e.type === 'progress' && e.version === '001' && !judged) {
+      judged = { phase: '' }
+      // The second judge: the progress view, read by the test itself while the build waits.
+      void others<{ phase: string }[]>`select phase from pg_stat_progress_create_index where command = 'CREATE INDEX CONCURRENTLY'`
+        .then(([row]) => { judged = row; return snapshot`commit` })
+    }
+    if (e.type === 'progress' && e.version === '002') locker`commit`.catch(() => {})
+  }
+  const result = await migrate({ url: db.url, dir, onEvent, ddlLockTimeout: 30 })
+  assert.deepEqual(result.applied.map((s) => s.version), ['001', '002'])
+  const progress = seen.list.filter((e): e is Extract<Event, { type: 'progress' }> => e.type === 'progress')
+  const index = progress.find((e) => e.version === '001')
+  assert.ok(index, 'the index build reported its progress')
+  assert.equal(index.phase, `CREATE INDEX CONCURRENTLY: ${judged?.phase}`)
+  assert.match(index.activity, /^CREATE INDEX CONCURRENTLY on t: waiting for old snapshots, 0% \(0 of 1 transactions\); waiting for the transaction of process \d+ \(postgres\.js, idle in transaction/)
+  assert.equal(index.unit, 'transactions')
+  const alter = progress.find((e) => e.version === '002')
+  assert.ok(alter, 'the waiting ALTER TABLE reported its wait')
+  assert.equal(alter.waiting, true)
+  assert.match(alter.activity, /^running alter table t add column c int; waiting for AccessExclusiveLock on t, held by process \d+/)
+  assert.ok(alter.elapsedMs >= 1500, `elapsed ${alter.elapsedMs}`)
 })

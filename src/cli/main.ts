@@ -15,6 +15,8 @@ export interface MainOptions {
   stderr?: (text: string) => void
   colour?: boolean
   signal?: AbortSignal
+  /** stderr is this terminal: status lines are rewritten in place. */
+  terminal?: { columns: number }
 }
 
 /**
@@ -48,7 +50,8 @@ export function start(argv: string[]): void {
     // 130: a second Ctrl-C quit on purpose, without waiting for the result.
     if (!settled && code !== 130) process.stderr.write('internal error (please report it): the run ended without a result\n')
   })
-  void main(argv, { stdout, stderr }).then((code) => {
+  const terminal = process.stderr.isTTY && process.env.TERM !== 'dumb' ? { columns: process.stderr.columns || 80 } : undefined
+  void main(argv, { stdout, stderr, terminal }).then((code) => {
     settled = true
     process.exitCode = code
   })
@@ -60,12 +63,13 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const stdout = options.stdout ?? ((t: string) => { process.stdout.write(t) })
   const stderr = options.stderr ?? ((t: string) => { process.stderr.write(t) })
   const colour = options.colour ?? (!!process.stderr.isTTY && !('NO_COLOR' in env) && env.TERM !== 'dumb')
-  let out = createOutput({ stdout, stderr, colour }, argv.includes('--json'), false)
+  const terminal = options.terminal
+  let out = createOutput({ stdout, stderr, colour, terminal }, argv.includes('--json'), false)
   const controller = new AbortController()
   const detach = options.signal ? forward(options.signal, controller) : onSignals(controller, stderr)
   try {
     const parsed = parse(argv, findCommand)
-    out = createOutput({ stdout, stderr, colour }, parsed.flags.json === true, parsed.flags.quiet === true)
+    out = createOutput({ stdout, stderr, colour, terminal }, parsed.flags.json === true, parsed.flags.quiet === true)
     if (parsed.flags.version) {
       stdout(parsed.flags.json ? JSON.stringify({ ok: true, version: version() }) + '\n' : version() + '\n')
       return 0

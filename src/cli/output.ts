@@ -12,6 +12,11 @@ export interface Output {
   result(line: string): void
   /** Progress, warnings (stderr); suppressed by --json? no: stderr stays free for humans, --quiet hides it. */
   progress(line: string): void
+  /**
+   * What a long statement is doing (stderr): on a terminal one line, rewritten in place; else a
+   * line every five seconds at most. --quiet hides it.
+   */
+  status(line: string): void
   /** A warning (stderr); --quiet hides it unless `always`. */
   warn(line: string, always?: boolean): void
   error(err: TinymigrateError): void
@@ -22,17 +27,41 @@ export interface Streams {
   stdout: (text: string) => void
   stderr: (text: string) => void
   colour: boolean
+  /** stderr is a terminal this many columns wide: status lines are rewritten in place. */
+  terminal?: { columns: number }
 }
+
+/** Status lines where stderr is not a terminal (CI, a log file): one per this interval at most. */
+const STATUS_EVERY_MS = 5000
 
 export function createOutput(streams: Streams, json: boolean, quiet: boolean): Output {
   const c = pc.createColors(streams.colour)
-  const out = (text: string) => streams.stdout(redact(text))
-  const err = (text: string) => streams.stderr(redact(text))
+  // A status line on the terminal is taken away before anything else is written.
+  let shown = false
+  let lastStatus = -Infinity
+  const clear = () => {
+    if (shown) streams.stderr('\r\x1b[2K')
+    shown = false
+  }
+  const out = (text: string) => { clear(); streams.stdout(redact(text)) }
+  const err = (text: string) => { clear(); streams.stderr(redact(text)) }
   return {
     json,
     quiet,
     result(line) { if (!json && !quiet) out(line + '\n') },
     progress(line) { if (!quiet) err(c.dim(line) + '\n') },
+    status(line) {
+      if (quiet) return
+      if (streams.terminal) {
+        // Cut to the width: a line that wraps could not be rewritten in place.
+        const text = [...redact(line)].slice(0, Math.max(20, streams.terminal.columns - 1)).join('')
+        streams.stderr('\r\x1b[2K' + c.dim(text))
+        shown = true
+      } else if (Date.now() - lastStatus >= STATUS_EVERY_MS) {
+        lastStatus = Date.now()
+        err(c.dim(line) + '\n')
+      }
+    },
     warn(line, always = false) { if (!quiet || always) err(c.yellow('warning ') + line + '\n') },
     error(e) { err(renderError(e, c) + '\n') },
     // Strings are redacted before serialising: JSON escaping could hide a password from `redact`.
@@ -65,6 +94,7 @@ export function printEvents(out: Output): (e: Event) => void {
     if (e.type === 'apply-done' && !out.json) out.result(`applied  ${e.version}_${e.name}  (${ms(e.durationMs)})`)
     else if (e.type === 'revert-done' && !out.json) out.result(`reverted ${e.version}_${e.name}  (${ms(e.durationMs)})`)
     else if (e.type === 'warning') out.warn(e.message)
+    else if (e.type === 'progress') out.status(`${e.version}_${e.name}: ${e.activity} (${ms(e.elapsedMs)})`)
     else {
       const line = renderEvent(e)
       if (line) out.progress(line)
@@ -84,6 +114,7 @@ export function renderEvent(e: Event): string | undefined {
     case 'apply-start': return e.noTransaction ? `applying ${e.version}_${e.name} outside a transaction` : undefined
     case 'revert-start': return e.source === 'history' ? `reverting ${e.version}_${e.name} with the down SQL stored in history (no down file on disk)` : undefined
     case 'statement': return `  ${e.version}_${e.name}: statement ${e.index} of ${e.total}`
+    case 'embedded-create': return `creating the embedded database in ${e.path} (the first run of this project)`
     default: return undefined
   }
 }

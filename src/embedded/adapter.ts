@@ -1,6 +1,6 @@
 // The embedded adapter: a Db over a PGlite instance, given (`pglite`) or opened from a URL
 // (`pglite:memory`, `pglite:<directory>`).
-import { mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { PartError, type Db, type OpenOptions, type Statement } from '../driver.js'
 import { TinymigrateError } from '../errors.js'
@@ -21,6 +21,8 @@ export interface PgliteOpenOptions extends OpenOptions {
   onWait?: (owner: number | undefined) => void
   /** Writes a new data directory that does not exist yet (true), so that PGlite need not run initdb. */
   seed?: (dir: string) => Promise<boolean>
+  /** The data directory does not exist yet and is being made (`path` as the URL gives it). */
+  onCreate?: (path: string) => void
 }
 
 // PGlite is one session: an advisory lock there excludes nobody, so runs that share an instance
@@ -68,6 +70,7 @@ export async function openPglite(options: PgliteOpenOptions): Promise<Db> {
     const wanted = new Set(options.extensions ?? [])
     // An extension PGlite does not have is refused first: nothing is made then.
     const extensions = await loadExtensions([...wanted])
+    if (dir && !existsSync(dir)) options.onCreate?.(target)
     const seeded = dir && options.seed ? await options.seed(dir).catch(() => false) : false
     let db = await module.PGlite.create(dir, { extensions }).catch(async (error: unknown) => {
       if (!seeded) throw error
