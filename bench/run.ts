@@ -38,7 +38,8 @@ const defaultRuns = 7
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const cli = path.join(root, 'bin', 'tinymigrate.cjs')
 const floorApply = path.join(root, 'dist', 'bench', 'floor-apply.js')
-const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'check-product', 'check-1000', 'lint', 'fleet']
+const floorNoop = path.join(root, 'bench', 'floor-noop.cjs')
+const workloadNames = ['noop', 'apply', 'status', 'memory', 'check-embedded', 'first-embedded', 'check-product', 'check-1000', 'lint', 'fleet']
 const usageText = [
   'usage: node dist/bench/run.js [--json] [workload…]   (npm run bench [-- --json] [workload…])',
   `  workloads: ${workloadNames.join(', ')} (default: all)`,
@@ -155,8 +156,15 @@ async function noopUp(b: Bench): Promise<Result[]> {
   const up = tinymigrate(b, 'up', 'bench_noop', dir)
   await timeRun(up) // applies all 500; every timed run after this has nothing to do
   const nothing: Step = { label: 'node -e 0', cmd: nodeNothing() }
+  const [timed, floor, node] = await interleaved(b, 'no-op up', [
+    { label: 'tinymigrate up', cmd: up },
+    { label: 'floor program', cmd: command(process.execPath, [floorNoop, dbUrl(b, 'bench_noop'), dir]) },
+    nothing,
+  ])
   const results = [
-    ratio('no-op up, 500 applied', await paired(b, 'no-op up', { label: 'tinymigrate up', cmd: up }, nothing), 1.5),
+    ratio('no-op up, 500 applied', [timed!, node!], 1.5),
+    ratio('the floor: the same work, nothing more (bench/floor-noop.cjs)', [floor!, node!], null),
+    ratio('tinymigrate against that floor', [timed!, floor!], null),
     ratio('postgres.js connect + 1 query (floor)', await paired(b, 'bare driver',
       { label: 'node + postgres.js', cmd: command(process.execPath, ['--input-type=module', '-e', bareDriver, dbUrl(b, 'bench_noop')]) },
       nothing), null),
@@ -239,6 +247,44 @@ async function checkEmbedded(b: Bench): Promise<Result> {
     { label: 'PGlite start', cmd: command(process.execPath, ['--input-type=module', '-e', barePglite]) },
   ])
   return { kind: 'absolute', workload: 'check, no server, example project', timed: timed!, baselines, limitMs: 2000 }
+}
+
+/**
+ * The first `up` of the example project on the embedded engine, its data directory not made yet:
+ * with the snapshot of a fresh data directory in the cache (made by any earlier embedded run
+ * with that PGlite), and with an empty cache (this run makes the snapshot: initdb in PGlite).
+ */
+async function firstEmbedded(b: Bench): Promise<Result[]> {
+  const project = path.join(b.tmp, 'first')
+  cpSync(path.join(root, 'migrations'), path.join(project, 'migrations'), { recursive: true })
+  const cache = path.join(b.tmp, 'first-cache')
+  const up = (dir: string): Command => {
+    const cmd = { ...command(process.execPath, [cli, 'up']), cwd: project }
+    cmd.env = { ...cmd.env, TINYMIGRATE_CACHE_DIR: dir }
+    cmd.shown = `cd ${quoteArg(project.replaceAll(b.tmp, '<tmp>'))} && TINYMIGRATE_CACHE_DIR=${quoteArg(dir.replaceAll(b.tmp, '<tmp>'))} ${cmd.shown}`
+    return cmd
+  }
+  const fresh = async () => { rmSync(path.join(project, '.tinymigrate'), { recursive: true, force: true }) }
+  const cold = path.join(b.tmp, 'first-cold-cache')
+  const empty = async () => { await fresh(); rmSync(cold, { recursive: true, force: true }) }
+  const [warm, coldRun, ...baselines] = await interleaved(b, 'first embedded up', [
+    { label: 'tinymigrate up', cmd: up(cache), before: fresh },
+    { label: 'tinymigrate up, empty cache', cmd: up(cold), before: empty },
+    { label: 'node -e 0', cmd: nodeNothing() },
+    { label: 'PGlite start', cmd: command(process.execPath, ['--input-type=module', '-e', barePglite]) },
+  ])
+  const method = rssMethod()
+  const mb: number[] = []
+  for (let i = 0; i < b.runs; i++) {
+    await fresh()
+    mb.push((await peakRssKb(up(cache), method)) / 1024)
+    stopIfInterrupted()
+  }
+  return [
+    { kind: 'absolute', workload: 'first embedded up, example project (no data directory yet)', timed: warm!, baselines, limitMs: 2000 },
+    { kind: 'memory', workload: 'peak RSS of that first embedded up', command: up(cache).shown, method, medianMb: median(mb), samplesMb: mb, limitMb: 400 },
+    { kind: 'absolute', workload: 'the same with an empty cache (initdb in PGlite makes the snapshot)', timed: coldRun!, baselines, limitMs: 2000 },
+  ]
 }
 
 /**
@@ -463,6 +509,7 @@ async function runAll(b: Bench, only: string[]): Promise<Result[]> {
   if (wanted('status')) results.push(await status(b))
   if (wanted('memory')) results.push(await memory(b, dir))
   if (wanted('check-embedded')) results.push(await checkEmbedded(b))
+  if (wanted('first-embedded')) results.push(...await firstEmbedded(b))
   if (wanted('check-product')) results.push(...await productCheck(b))
   if (wanted('check-1000')) results.push(...await schemaWork(b))
   if (wanted('lint')) results.push(...await lintPending(b))
