@@ -34,13 +34,13 @@ export async function locateHistory(db: Db, name: QualifiedName): Promise<Histor
 }
 
 /**
- * Find the history table and read its rows, in one round trip: the read is sent behind the look
- * at the catalog without waiting for it, and its answer counts only if the table is there (when
- * it is not, the read fails harmlessly: it runs in no transaction). An unqualified name is the
- * table the search path finds, as in every statement after this.
+ * Find the history table and read its rows. The read waits for the look at the catalog: sent
+ * behind it in the same round trip, it would fail whenever the table is not there yet, and
+ * behind PgBouncer in transaction mode a failed statement in a pipeline left the next one
+ * unanswered (a run then hung for good).
  */
 export async function openHistory(db: Db, name: QualifiedName, read = true): Promise<{ history: History; rows: HistoryRow[] }> {
-  const located = db.query<{ schema: string | null; oid: string | null; comment: string | null }>(
+  const [row] = await db.query<{ schema: string | null; oid: string | null; comment: string | null }>(
     `select coalesce(n.nspname, $1::text, current_schema()) as schema,
             c.oid::text as oid,
             pg_catalog.obj_description(c.oid, 'pg_class') as comment
@@ -49,15 +49,12 @@ export async function openHistory(db: Db, name: QualifiedName, read = true): Pro
      left join pg_catalog.pg_namespace n on n.oid = c.relnamespace`,
     [name.schema ?? null, qualified(name)],
   )
-  const reading = read ? readRows(db, qualified(name)) : undefined
-  reading?.catch(() => {})
-  const [row] = await located
   const schema = row?.schema ?? 'public'
   const table = { schema, name: name.name }
   const history: History = { sqlName: qualified(table), table, exists: row?.oid != null }
   if (!history.exists) return { history, rows: [] }
   checkLayout(history, row?.comment ?? null)
-  return { history, rows: reading ? await reading : [] }
+  return { history, rows: read ? await readRows(db, history.sqlName) : [] }
 }
 
 function checkLayout(history: History, comment: string | null): void {
