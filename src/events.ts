@@ -5,7 +5,8 @@ export type Event =
   | { type: 'notice'; severity: string; message: string }
   | { type: 'connect-retry'; attempt: number; reason: string; delayMs: number }
   | { type: 'lock-wait'; holder: LockHolder | undefined }
-  | { type: 'lock-acquired'; waitedMs: number }
+  /** `waited`: another runner held it first (a slow first try alone is no wait). */
+  | { type: 'lock-acquired'; waitedMs: number; waited: boolean }
   | { type: 'apply-start'; version: string; name: string; noTransaction: boolean }
   | { type: 'apply-done'; version: string; name: string; durationMs: number }
   | { type: 'revert-start'; version: string; name: string; source: 'file' | 'history'; path: string }

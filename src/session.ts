@@ -81,10 +81,14 @@ export async function withSession<T>(options: Options, mode: { lock: boolean; op
       db, watcher, history, files, entries: inspect(files, rows), lock: undefined, emit,
       takeLock: async () => {
         const started = Date.now()
+        let waited = false
         const waiting = {
           timeout: options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT,
           signal: options.signal,
-          onWait: (holder: LockHolder | undefined) => emit({ type: 'lock-wait', holder }),
+          onWait: (holder: LockHolder | undefined) => {
+            waited = true
+            emit({ type: 'lock-wait', holder })
+          },
         }
         s.lock = options.lockMode === 'lease' && db.engine === 'postgres'
           ? await acquireLease(db, history.table.schema, history.table.name, {
@@ -93,7 +97,7 @@ export async function withSession<T>(options: Options, mode: { lock: boolean; op
             openSide: () => openDb({ url: options.url, sql: options.sql }),
           })
           : await acquireLock(db, lockKey(history.table.schema, history.table.name), waiting)
-        emit({ type: 'lock-acquired', waitedMs: Date.now() - started })
+        emit({ type: 'lock-acquired', waitedMs: Date.now() - started, waited })
         // What was read before the lock may have changed while another runner held it.
         if (!history.exists) Object.assign(history, await locateHistory(db, tableName))
         s.entries = inspect(files, await readHistory(db, history))

@@ -726,15 +726,19 @@ async function readDir<T>(dataDir: string, text: string): Promise<T[]> {
   }
 }
 
+// The first embedded run of a checkout makes the snapshot new data directories are written from
+// (PGlite's initdb): beside the rest of the suite on two cores that has taken close to a minute.
+const EMBEDDED_CLI = { timeoutMs: 150_000 }
+
 test('cli: up on pglite:<dir>, then status --json in a new process shows every migration applied', async (t) => {
   const root = await tempDir(t, 'tm-adapters-')
   const dir = await migrationsDir(t, THREE)
   const url = `pglite:${path.join(root, 'db')}`
-  const up = await runCli(['up', '--url', url, '--dir', dir])
+  const up = await runCli(['up', '--url', url, '--dir', dir], EMBEDDED_CLI)
   ok(up)
   assert.match(up.stdout, /applied  001_users/)
   assert.match(up.stdout, /current: 003\n$/)
-  const s = await runCli(['status', '--json', '--url', url, '--dir', dir])
+  const s = await runCli(['status', '--json', '--url', url, '--dir', dir], EMBEDDED_CLI)
   ok(s)
   const doc = JSON.parse(s.stdout) as { ok: boolean; current: string; migrations: { version: string; state: string }[] }
   assert.equal(doc.ok, true)
@@ -751,7 +755,7 @@ test('cli: two up processes at once on one pglite:<dir> both succeed and apply e
     '002_more.up.sql': "insert into log values ('002');\n",
   })
   const args = ['up', '--url', `pglite:${dataDir}`, '--dir', dir]
-  const runs = [spawnCli(args), spawnCli(args)]
+  const runs = [spawnCli(args, EMBEDDED_CLI), spawnCli(args, EMBEDDED_CLI)]
   const [a, b] = await Promise.all(runs.map((r) => r.result))
   ok(a!)
   ok(b!)
@@ -775,7 +779,7 @@ test('cli: with no URL at all, status uses .tinymigrate/db in the project and sa
   const project = await tempDir(t, 'tm-adapters-')
   await mkdir(path.join(project, 'migrations'))
   await writeFile(path.join(project, 'migrations', '001_users.up.sql'), 'create table users (id int);\n')
-  const r = await runCli(['status'], { cwd: project, env: { CI: undefined, NODE_ENV: undefined } })
+  const r = await runCli(['status'], { ...EMBEDDED_CLI, cwd: project, env: { CI: undefined, NODE_ENV: undefined } })
   ok(r)
   assert.match(r.stderr, /no database URL configured: using the embedded database in \.tinymigrate\/db/)
   assert.match(r.stdout, /001 +users +pending/)

@@ -110,7 +110,7 @@ export function renderEvent(e: Event): string | undefined {
     case 'lock-wait': return e.holder
       ? `waiting for the migration lock, held by process ${e.holder.pid} (${[e.holder.application || 'no application name', e.holder.user ? `user ${e.holder.user}` : '', e.holder.client ? `from ${e.holder.client}` : ''].filter(Boolean).join(', ').replace(', from', ' from')})`
       : 'waiting for the migration lock, held by another runner'
-    case 'lock-acquired': return e.waitedMs > 100 ? `got the migration lock after ${(e.waitedMs / 1000).toFixed(1)}s` : undefined
+    case 'lock-acquired': return e.waited ? `got the migration lock after ${(e.waitedMs / 1000).toFixed(1)}s` : undefined
     case 'apply-start': return e.noTransaction ? `applying ${e.version}_${e.name} outside a transaction` : undefined
     case 'revert-start': return e.source === 'history' ? `reverting ${e.version}_${e.name} with the down SQL stored in history (no down file on disk)` : undefined
     case 'statement': return `  ${e.version}_${e.name}: statement ${e.index} of ${e.total}`
