@@ -30,16 +30,6 @@ export interface History {
 
 /** Find the history table; `schema` defaults to the connection's current schema. */
 export async function locateHistory(db: Db, name: QualifiedName): Promise<History> {
-  return (await openHistory(db, name, false)).history
-}
-
-/**
- * Find the history table and read its rows. The read waits for the look at the catalog: sent
- * behind it in the same round trip, it would fail whenever the table is not there yet, and
- * behind PgBouncer in transaction mode a failed statement in a pipeline left the next one
- * unanswered (a run then hung for good).
- */
-export async function openHistory(db: Db, name: QualifiedName, read = true): Promise<{ history: History; rows: HistoryRow[] }> {
   const [row] = await db.query<{ schema: string | null; oid: string | null; comment: string | null }>(
     `select coalesce(n.nspname, $1::text, current_schema()) as schema,
             c.oid::text as oid,
@@ -52,9 +42,8 @@ export async function openHistory(db: Db, name: QualifiedName, read = true): Pro
   const schema = row?.schema ?? 'public'
   const table = { schema, name: name.name }
   const history: History = { sqlName: qualified(table), table, exists: row?.oid != null }
-  if (!history.exists) return { history, rows: [] }
-  checkLayout(history, row?.comment ?? null)
-  return { history, rows: read ? await readRows(db, history.sqlName) : [] }
+  if (history.exists) checkLayout(history, row?.comment ?? null)
+  return history
 }
 
 function checkLayout(history: History, comment: string | null): void {
@@ -101,19 +90,19 @@ export async function ensureHistory(db: Db, history: History): Promise<void> {
   history.exists = true
 }
 
-export async function readHistory(db: Db, history: History): Promise<HistoryRow[]> {
-  return history.exists ? readRows(db, history.sqlName) : []
-}
-
 /**
- * All rows as one JSON text: parsed natively in one call, where a row per migration costs the
+ * All rows, as one JSON text: parsed natively in one call, where a row per migration costs the
  * driver a message and eight values to decode each (a third of a no-op run's own time on 500).
+ * Sent only once `locateHistory` has found the table: sent behind that look in the same round
+ * trip it failed while the table did not exist, and behind PgBouncer in transaction mode a
+ * failed statement in a pipeline left the next one unanswered (the run hung).
  */
-async function readRows(db: Db, sqlName: string): Promise<HistoryRow[]> {
+export async function readHistory(db: Db, history: History): Promise<HistoryRow[]> {
+  if (!history.exists) return []
   const [row] = await db.query<{ rows: string }>(
     `select coalesce(json_agg(json_build_array(version, name, checksum, state,
               extract(epoch from applied_at) * 1000, duration_ms, applied_by, note) order by version::numeric), '[]')::text as rows
-     from ${sqlName}`)
+     from ${history.sqlName}`)
   const list = JSON.parse(row!.rows) as [string, string, string, 'applied' | 'failed', number, number, string, string | null][]
   return list.map(([version, name, checksum, state, at, durationMs, appliedBy, note]) => ({
     version, name, checksum, state, appliedAt: new Date(Math.floor(at)), durationMs, appliedBy, note,

@@ -121,11 +121,7 @@ function opening(ctx: RunContext, step: number, thorough: boolean, previous: Mig
   if (!chained(ctx)) return settings(ctx, 'local') + lockCheck(ctx, thorough) + (previous ? committed(ctx, previous) : '')
   const base = ctx.chain.at
   const values = [`${ctx.chain.token}:${(base ?? 0) + step}`, `${ctx.chain.token}:${(base ?? 0) + step + 1}`].map((v) => inline('$1', [v]))
-  const set = [
-    `pg_catalog.set_config('lock_timeout', '${Math.round(ctx.timeouts.lock)}', true)`,
-    `pg_catalog.set_config('statement_timeout', '${Math.round(ctx.timeouts.statement)}', true)`,
-    ...(ctx.searchPath ? [`pg_catalog.set_config('search_path', ${inline('$1', [ctx.searchPath])}, true)`] : []),
-  ]
+  const set = migrationValues(ctx.timeouts, ctx.searchPath).map(([name, value]) => `pg_catalog.set_config('${name}', ${inline('$1', [value])}, true)`)
   // The first of a batch with nothing before it in this run: nothing to check yet.
   const link = base === undefined && step === 0
     ? `pg_catalog.set_config('${CHAIN}', ${values[1]}, false)`
@@ -323,12 +319,22 @@ function settings(ctx: RunContext, scope: 'local' | 'session'): string {
 /** lock_timeout and statement_timeout for migration SQL, in milliseconds (0: none). */
 export type Timeouts = RunContext['timeouts']
 
+/**
+ * The settings migration SQL runs with, as names and values: numbers we computed ourselves, not
+ * user text, and the search path as quoted identifiers.
+ */
+function migrationValues(timeouts: Timeouts, searchPath?: string): [string, string][] {
+  return [
+    ['lock_timeout', String(Math.round(timeouts.lock))],
+    ['statement_timeout', String(Math.round(timeouts.statement))],
+    ...(searchPath ? [['search_path', searchPath] as [string, string]] : []),
+  ]
+}
+
 /** The settings migration SQL runs with, for its transaction (`local`) or the session. */
 export function migrationSettings(timeouts: Timeouts, scope: 'local' | 'session', searchPath?: string): string {
   const set = scope === 'local' ? 'set local' : 'set'
-  // Numbers we computed ourselves, not user text; the search path is quoted identifiers.
-  const path = searchPath ? ` ${set} search_path = ${searchPath};` : ''
-  return `${set} lock_timeout = ${Math.round(timeouts.lock)}; ${set} statement_timeout = ${Math.round(timeouts.statement)};${path}`
+  return migrationValues(timeouts, searchPath).map(([name, value]) => `${set} ${name} = ${value};`).join(' ')
 }
 
 /** Undoes the session settings of `migrationSettings`. */

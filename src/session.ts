@@ -12,7 +12,7 @@ import { extensionsIn } from './embedded/engine.js'
 import { TinymigrateError } from './errors.js'
 import type { Event } from './events.js'
 import { loadMigrations, type MigrationFile } from './files.js'
-import { locateHistory, openHistory, readHistory, type History } from './history.js'
+import { locateHistory, readHistory, type History } from './history.js'
 import { parseQualifiedName, quoteIdent } from './ident.js'
 import { acquireLease, acquireLock, lockKey, type Lock, type LockHolder } from './lock.js'
 import {
@@ -76,7 +76,8 @@ export async function withSession<T>(options: Options, mode: { lock: boolean; op
   let session: Session | undefined
   let lost = false
   try {
-    const { history, rows } = await openHistory(db, tableName)
+    const history = await locateHistory(db, tableName)
+    const rows = await readHistory(db, history)
     const s: Session = {
       db, watcher, history, files, entries: inspect(files, rows), lock: undefined, emit,
       takeLock: async () => {
